@@ -1,0 +1,81 @@
+"""Artifacts of a dbt job: manifest, run results, probes and read-only copies of the warehouse."""
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from typing import Any
+
+import duckdb
+
+from grader.artifacts.base import JobArtifacts
+from grader.checks import MissingArtifact
+
+
+class DbtArtifacts(JobArtifacts):
+    @cached_property
+    def manifest(self) -> dict[str, Any]:
+        path = self.out_dir / "manifest.json"
+        if not path.exists():
+            raise MissingArtifact("dbt to parse the project", "no manifest.json (parsing failed or never ran)")
+        return json.loads(path.read_text())
+
+    @cached_property
+    def project_name(self) -> str:
+        return str(self.manifest["metadata"].get("project_name") or "")
+
+    def nodes(self, resource_type: str) -> list[dict[str, Any]]:
+        """Nodes of one type that belong to the learner's project (not packages)."""
+        pool = self.manifest["sources"] if resource_type == "source" else self.manifest["nodes"]
+        if resource_type == "unit_test":
+            pool = self.manifest.get("unit_tests", {})
+        return [n for n in pool.values()
+                if n["resource_type"] == resource_type and n["package_name"] == self.project_name]
+
+    def find(self, resource_type: str, name: str) -> dict[str, Any] | None:
+        return next((n for n in self.nodes(resource_type) if n["name"] == name), None)
+
+    def model(self, name: str) -> dict[str, Any]:
+        node = self.find("model", name)
+        if node is None:
+            raise MissingArtifact(f"a model named {name}", "no such model in the project")
+        return node
+
+    def run_results(self, phase: str = "build") -> dict[str, Any]:
+        path = self.out_dir / f"run_results_{phase}.json"
+        if not path.exists():
+            raise MissingArtifact(f"results of the {phase} step", "none (the step failed before dbt ran)")
+        return json.loads(path.read_text())
+
+    def result(self, unique_id: str, phase: str = "build") -> dict[str, Any] | None:
+        return next((r for r in self.run_results(phase)["results"] if r["unique_id"] == unique_id), None)
+
+    def status(self, unique_id: str, phase: str = "build") -> str:
+        found = self.result(unique_id, phase)
+        return found["status"] if found else "not run"
+
+    def tests_on(self, model_name: str) -> list[dict[str, Any]]:
+        """Data tests attached to a model (generic ones carry the column they test)."""
+        model_id = f"model.{self.project_name}.{model_name}"
+        return [t for t in self.nodes("test") if t.get("attached_node") == model_id]
+
+    def query(self, sql: str, phase: str = "build") -> list[tuple]:
+        """Run SQL on a copy of the warehouse, read-only and with file access off.
+
+        The database came out of the sandbox: a view in it could try to read host files when
+        queried, which ``enable_external_access = false`` refuses.
+        """
+        path = self.out_dir / f"warehouse_{phase}.duckdb"
+        if not path.exists():
+            raise MissingArtifact(f"the warehouse after the {phase} step", "no warehouse (the step never finished)")
+        con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+        try:
+            return con.execute(sql).fetchall()
+        except duckdb.Error as exc:
+            raise MissingArtifact(f"this query to run on your warehouse: {sql}", str(exc).splitlines()[0]) from exc
+        finally:
+            con.close()
+
+    def relation_types(self, phase: str = "build") -> dict[str, str]:
+        rows = self.query("select table_name, table_type from information_schema.tables "
+                          "where table_schema = 'main'", phase)
+        return {name: kind for name, kind in rows}

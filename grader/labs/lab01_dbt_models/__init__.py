@@ -1,0 +1,25 @@
+"""Lab 01, dbt models: build Fernhill Market's warehouse with dbt on DuckDB."""
+from grader.artifacts.dbt import DbtArtifacts
+from grader.labs import LabSpec
+from grader.labs.lab01_dbt_models.probes import PROBES
+
+# Grading data differs from the notebook's (seed 42), so results cannot be copied from it.
+GRADING_SEED = 2025
+GRADING_SCALE = 1.0
+
+SPEC = LabSpec(
+    id="01_dbt_models",
+    title="dbt models",
+    project="warehouse",
+    job="dbt_project_job",
+    check_modules=tuple(f"grader.labs.lab01_dbt_models.checks_{tier}"
+                        for tier in ("validation", "definition", "unit", "integration", "e2e")),
+    artifacts=DbtArtifacts,
+    job_options={
+        "data": {"seed": GRADING_SEED, "scale": GRADING_SCALE},
+        "env_prefix": "FERNHILL",
+        "probes": PROBES,
+        "incremental": {"select": "orders"},
+    },
+    timeout_s=600.0,
+)

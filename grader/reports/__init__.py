@@ -1,0 +1,18 @@
+"""Exporters: report.json (the contract), JUnit XML, a Markdown feedback page, console summary."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from grader.model import LabReport
+from grader.reports.junit import to_junit
+from grader.reports.markdown import to_markdown
+
+
+def write_reports(report: LabReport, folder: Path) -> Path:
+    """Write report.json, junit.xml and feedback.md for one lab into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.json").write_text(json.dumps(report.to_json(), indent=2) + "\n")
+    (folder / "junit.xml").write_text(to_junit(report))
+    (folder / "feedback.md").write_text(to_markdown(report))
+    return folder / "report.json"

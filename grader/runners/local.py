@@ -1,0 +1,97 @@
+"""The embedded runner: the sandbox job as a subprocess of the course environment.
+
+No Docker needed. The job gets its own session (so the whole process tree can be killed), a
+minimal environment, a wall-time limit enforced from here with SIGKILL, and a cap on file sizes.
+Memory, process and network limits need the container runner.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from grader.runners.base import JobOutcome
+
+MAX_FILE_BYTES = 2 * 1024**3  # a job that prints or writes more than this is stopped by the kernel
+
+
+def _limit_child() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+class LocalRunner:
+    name = "local"
+
+    def run(self, plan: dict[str, Any], work_dir: Path, *, timeout_s: float,
+            on_progress: Callable[[str], None]) -> JobOutcome:
+        out_dir = Path(plan["out_dir"])
+        out_dir.mkdir(parents=True, exist_ok=True)
+        plan_file = work_dir / "plan.json"
+        plan_file.write_text(json.dumps(plan, indent=1))
+        home = work_dir / "home"
+        home.mkdir(exist_ok=True)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8",
+               "TMPDIR": str(work_dir), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+        log_path = work_dir / "job-output.log"
+        start = time.monotonic()
+        with log_path.open("wb") as log:
+            # -I: ignore PYTHONPATH, user site and the current folder, so nothing the submission
+            # ships (a sitecustomize.py, a fake grader package) is imported by the job itself.
+            proc = subprocess.Popen([sys.executable, "-I", "-m", "grader.sandbox", str(plan_file)],
+                                    cwd=work_dir, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True,
+                                    preexec_fn=_limit_child)
+            timed_out = self._wait(proc, out_dir / "progress.log", start + timeout_s, on_progress)
+        _kill_group(proc.pid)  # whatever the job left running dies with it
+        return JobOutcome(exit_code=None if timed_out else proc.returncode, timed_out=timed_out,
+                          duration_s=time.monotonic() - start, out_dir=out_dir,
+                          output_tail=_tail(log_path))
+
+    @staticmethod
+    def _wait(proc: subprocess.Popen, progress: Path, deadline: float,
+              on_progress: Callable[[str], None]) -> bool:
+        seen = 0
+        while True:
+            seen = _follow(progress, seen, on_progress)
+            if proc.poll() is not None:
+                _follow(progress, seen, on_progress)
+                return False
+            if time.monotonic() > deadline:
+                _kill_group(proc.pid)
+                proc.wait()
+                return True
+            time.sleep(0.2)
+
+
+def _follow(progress: Path, seen: int, on_progress: Callable[[str], None]) -> int:
+    if not progress.exists():
+        return seen
+    with progress.open("rb") as f:
+        f.seek(seen)
+        chunk = f.read(64 * 1024)
+    complete = chunk[: chunk.rfind(b"\n") + 1]
+    for line in complete.decode("utf-8", "replace").splitlines():
+        on_progress(line)
+    return seen + len(complete)
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _tail(path: Path, limit: int = 4000) -> str:
+    size = path.stat().st_size if path.exists() else 0
+    with path.open("rb") as f:
+        f.seek(max(0, size - limit))
+        return f.read().decode("utf-8", "replace")

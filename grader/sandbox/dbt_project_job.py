@@ -1,0 +1,130 @@
+"""The sandbox job for a dbt lab: load raw data, build the learner's project once, run the probes.
+
+Everything the checks need is written to the out folder: dbt's manifest and run results, the
+probe outputs (dbt show on macros, analyses and vars), and copies of the warehouse taken after
+the build and after the incremental run. The host queries those copies itself.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from grader.datagen import generate
+from grader.datagen.load import load_duckdb
+from grader.sandbox.dbt_runner import Dbt, first_error
+from grader.sandbox.recorder import NotGradable, Recorder, StepFailed
+
+
+def run(plan: dict[str, Any], rec: Recorder) -> None:
+    project = Path(plan["project_dir"])
+    work, out = Path(plan["work_dir"]), Path(plan["out_dir"])
+    warehouse = work / "warehouse.duckdb"
+    data_dir = work / "data"
+    env_prefix = plan["env_prefix"]
+    os.environ.update({
+        f"{env_prefix}_RAW_DIR": str(data_dir / "raw"),
+        f"{env_prefix}_DUCKDB_PATH": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+    })
+
+    with rec.step("load_raw", "Load the raw data (extract & load, before dbt)"):
+        dataset = generate(seed=plan["data"]["seed"], scale=plan["data"]["scale"])
+        dataset.write(data_dir)
+        load_duckdb(warehouse, data_dir / "raw")
+
+    profile = _profile_name(project)
+    profiles = work / "profiles"
+    profiles.mkdir(exist_ok=True)
+    (profiles / "profiles.yml").write_text(yaml.safe_dump({profile: {
+        "target": "grader",
+        "outputs": {"grader": {"type": "duckdb", "path": str(warehouse), "threads": 4}},
+    }}))
+    dbt = Dbt(project, profiles, work / "target", work / "logs")
+
+    if (project / "packages.yml").exists():
+        with rec.step("deps", "Install packages (dbt deps)"):
+            inv = dbt.invoke(["deps"], common=dbt.deps_common)
+            if not inv.success:
+                raise StepFailed(first_error(inv))
+
+    with rec.step("parse", "Parse the project (dbt parse)"):
+        inv = dbt.parse()
+        if not inv.success:
+            raise NotGradable("dbt could not parse the project, so nothing can be graded yet.\n" + first_error(inv))
+        shutil.copy(work / "target" / "manifest.json", out / "manifest.json")
+
+    with rec.step("build", "Build seeds, models and tests (dbt build)"):
+        inv = dbt.invoke(["build"], reuse_manifest=True)
+        _copy_if_exists(work / "target" / "run_results.json", out / "run_results_build.json")
+        if inv.result is None:
+            raise StepFailed(first_error(inv))
+
+    with rec.step("probes", f"Call macros, analyses and vars ({len(plan['probes'])} probes)"):
+        for probe in plan["probes"]:
+            rec.probe(probe["id"], _run_probe(dbt, project, probe))
+
+    with rec.step("snapshot_build", "Keep the warehouse as built"):
+        _copy_warehouse(warehouse, out / "warehouse_build.duckdb")
+
+    incremental = plan.get("incremental")
+    if incremental:
+        with rec.step("incremental", f"Load a second batch and rerun {incremental['select']} (incremental)"):
+            load_duckdb(warehouse, data_dir / "batch_2", append=True)
+            inv = dbt.invoke(["run", "--select", incremental["select"]])
+            _copy_if_exists(work / "target" / "run_results.json", out / "run_results_incremental.json")
+            _copy_warehouse(warehouse, out / "warehouse_incremental.duckdb")
+            if not inv.success:
+                raise StepFailed(first_error(inv))
+
+
+def _profile_name(project: Path) -> str:
+    config_file = project / "dbt_project.yml"
+    if not config_file.exists():
+        raise NotGradable(f"No dbt_project.yml in {project.name}/: the dbt project is missing.")
+    try:
+        config = yaml.safe_load(config_file.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise NotGradable(f"dbt_project.yml is not valid YAML: {exc}") from exc
+    if not isinstance(config, dict) or not config.get("profile"):
+        raise NotGradable("dbt_project.yml has no `profile:` entry, so dbt cannot tell which connection to use.")
+    return str(config["profile"])
+
+
+def _run_probe(dbt: Dbt, project: Path, probe: dict[str, Any]) -> dict[str, Any]:
+    kind = probe["kind"]
+    if kind == "inline":
+        return dbt.show(["--inline", probe["sql"]])
+    if kind == "node":
+        args = ["--select", probe["select"]]
+        if probe.get("vars"):
+            args += ["--vars", yaml.safe_dump(probe["vars"], default_flow_style=True).strip()]
+        return dbt.show(args)
+    if kind == "learner_profile":
+        # The learner's own profiles.yml, pointed at a scratch database through the env var.
+        os.environ[probe["env_var"]] = str(Path(dbt.common[dbt.common.index("--target-path") + 1]).parent / "learner.duckdb")
+        common = list(dbt.deps_common)
+        common[common.index("--profiles-dir") + 1] = str(project)
+        inv = dbt.invoke(["debug", "--connection", "--target", probe["target"]], common=common)
+        return {"ok": inv.success, "error": "" if inv.success else first_error(inv)}
+    raise ValueError(f"unknown probe kind {kind!r}")
+
+
+def _copy_if_exists(source: Path, target: Path) -> None:
+    if source.exists():
+        shutil.copy(source, target)
+
+
+def _copy_warehouse(warehouse: Path, target: Path) -> None:
+    """Checkpoint first: recent writes may still sit in the write-ahead log."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    shutil.copy(warehouse, target)

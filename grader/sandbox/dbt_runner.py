@@ -1,0 +1,87 @@
+"""dbt invoked in-process (dbtRunner): dbt is imported once per job, not once per command."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dbt.cli.main import dbtRunner
+
+
+@dataclass
+class Invocation:
+    success: bool
+    result: Any
+    errors: list[str] = field(default_factory=list)
+
+
+class Dbt:
+    """Runs dbt commands against one project with the grader's profiles and output folders."""
+
+    def __init__(self, project_dir: Path, profiles_dir: Path, target_dir: Path, log_dir: Path) -> None:
+        self.project_dir = project_dir
+        self.common = ["--project-dir", str(project_dir), "--profiles-dir", str(profiles_dir),
+                       "--target-path", str(target_dir), "--log-path", str(log_dir),
+                       "--log-level-file", "none", "--quiet", "--no-use-colors"]
+        self.manifest: Any = None
+        # deps takes no output-path options
+        self.deps_common = ["--project-dir", str(project_dir), "--profiles-dir", str(profiles_dir),
+                            "--quiet", "--no-use-colors"]
+
+    def invoke(self, args: list[str], *, reuse_manifest: bool = False, common: list[str] | None = None) -> Invocation:
+        errors: list[str] = []
+
+        def collect(event: Any) -> None:
+            if event.info.level == "error" and event.info.msg:
+                errors.append(str(event.info.msg))
+
+        # Reusing the parsed manifest skips a parse per command. A manifest keeps state from
+        # the commands that compiled with it (ephemeral CTEs), so commands that must compile
+        # models afresh (the incremental rerun) parse again, which partial parsing makes quick.
+        runner = dbtRunner(manifest=self.manifest if reuse_manifest else None, callbacks=[collect])
+        try:
+            res = runner.invoke([*args, *(self.common if common is None else common)])
+        except BaseException as exc:  # dbt or the learner's Python model may raise anything, even SystemExit
+            return Invocation(False, None, [*errors, f"{type(exc).__name__}: {exc}"])
+        if res.exception is not None and not any(str(res.exception).strip() in e for e in errors):
+            errors.append(str(res.exception))
+        return Invocation(bool(res.success), res.result, errors)
+
+    def parse(self) -> Invocation:
+        inv = self.invoke(["parse"])
+        if inv.success:
+            self.manifest = inv.result
+        return inv
+
+    def show(self, args: list[str], limit: int = 500) -> dict[str, Any]:
+        inv = self.invoke(["show", *args, "--limit", str(limit), "--output", "json"], reuse_manifest=True)
+        if not inv.success or inv.result is None or not inv.result.results:
+            return {"ok": False, "error": _first_error(inv)}
+        node = inv.result.results[0]
+        table = getattr(node, "agate_table", None)
+        if table is None:
+            return {"ok": False, "error": node.message or "dbt show returned no rows"}
+        return {"ok": True, "columns": list(table.column_names),
+                "rows": [[_plain(v) for v in row] for row in table.rows]}
+
+
+def _first_error(inv: Invocation) -> str:
+    if inv.errors:
+        return "\n".join(dict.fromkeys(inv.errors))[:4000]
+    results = getattr(inv.result, "results", None) or []
+    messages = [r.message for r in results if getattr(r, "message", None)]
+    return "\n".join(messages)[:4000] or "dbt failed without an error message"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe values: decimals as floats, times as ISO text."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return value
+
+
+first_error = _first_error

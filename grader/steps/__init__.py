@@ -1,0 +1,1 @@
+"""The steps of the grading pipeline, in the order grader.pipeline runs them."""

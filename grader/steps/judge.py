@@ -1,0 +1,37 @@
+"""Run every check of the lab (and an instructor's pack) on the artifacts; one result each."""
+from __future__ import annotations
+
+import traceback
+
+from grader.checks import Check, CheckFailed, collect, import_modules
+from grader.course import explained_in
+from grader.model import TestResult
+from grader.pipeline import Context
+
+
+def run(ctx: Context) -> None:
+    assert ctx.out_dir is not None and ctx.staged_lab is not None
+    spec = ctx.spec
+    ctx.artifacts = spec.artifacts(ctx.out_dir, ctx.staged_lab, ctx.staged_lab / spec.project, spec.job_options)
+    checks = collect([*import_modules(spec.check_modules), *ctx.extra_check_modules])
+    current_tier = None
+    for item in checks:
+        if item.tier is not current_tier:
+            current_tier = item.tier
+            ctx.on_progress(f"Checking the {current_tier.value} tier")
+        ctx.results.append(judge_one(item, ctx))
+
+
+def judge_one(item: Check, ctx: Context) -> TestResult:
+    where = explained_in(ctx.spec.id, item.concepts)
+    try:
+        item.func(ctx.artifacts)
+    except CheckFailed as failed:
+        message = f"{item.description}\n{failed}" + (f"\nLearn: {where}" if where else "")
+        return TestResult(item.id, item.tier, item.concepts, 0.0, item.points, "failed", message)
+    except Exception as exc:  # a check must never take the whole report down
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        message = (f"{item.description}\nThe check could not read your results ({detail}). "
+                   "This is usually a table or column that is missing or has an unexpected type.")
+        return TestResult(item.id, item.tier, item.concepts, 0.0, item.points, "error", message)
+    return TestResult(item.id, item.tier, item.concepts, item.points, item.points, "passed", item.description)

@@ -1,0 +1,25 @@
+-- One row per customer: the CRM re-delivers changed customers, the latest load wins.
+-- BEGIN SOLUTION: select from source('shop', 'customers'), keep the latest row per customer_id, signed_up_at in UTC (exercise 4.2)
+with source as (
+    select * from {{ source('shop', 'customers') }}
+),
+
+latest as (
+    select *
+    from source
+    qualify row_number() over (partition by customer_id order by _loaded_at desc) = 1
+),
+
+renamed as (
+    select
+        customer_id,
+        first_name,
+        last_name,
+        email,
+        country_code,
+        {{ to_utc('signed_up_at') }} as signed_up_at
+    from latest
+)
+
+select * from renamed
+-- END SOLUTION
