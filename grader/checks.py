@@ -8,6 +8,7 @@
 
 Checks are discovered from the modules a lab lists; an instructor's private pack uses the same API.
 """
+
 from __future__ import annotations
 
 import importlib

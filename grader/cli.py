@@ -1,10 +1,11 @@
 """The grader's command line (contract: see README, "How grading works").
 
-    grader check LAB [--workspace DIR] [--isolation local|container] [--report DIR]
-    grader grade SUBMISSIONS [--lab LAB]... [--isolation ...] [--jobs N] [--report DIR]
-    grader release [--check]
-    grader data generate OUT [--seed N] [--scale X]   /   grader data load OUT DATABASE
+grader check LAB [--workspace DIR] [--isolation local|container] [--report DIR]
+grader grade SUBMISSIONS [--lab LAB]... [--isolation ...] [--jobs N] [--report DIR]
+grader release [--check]
+grader data generate OUT [--seed N] [--scale X]   /   grader data load OUT DATABASE
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="grade one lab (or all) of a workspace")
     p.add_argument("lab", help="01 or 01_dbt_models; 'all' for every lab")
-    p.add_argument("--workspace", type=Path, default=course.REPO_ROOT / "labs",
-                   help="a folder shaped like labs/ (default: this checkout's labs/)")
+    p.add_argument(
+        "--workspace",
+        type=Path,
+        default=course.REPO_ROOT / "labs",
+        help="a folder shaped like labs/ (default: this checkout's labs/)",
+    )
     p.add_argument("--isolation", choices=["local", "container"], default="local")
     p.add_argument("--report", type=Path, default=Path("grader-reports"), help="where reports go")
     p.add_argument("--tests", type=Path, help="an instructor's private check pack (a folder of .py files)")
@@ -70,8 +75,14 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args: argparse.Namespace) -> int:
     from grader.grading import grade_workspace
 
-    reports = grade_workspace(args.workspace, args.lab, isolation=args.isolation, report_dir=args.report,
-                              tests=args.tests, keep_work=args.keep_work)
+    reports = grade_workspace(
+        args.workspace,
+        args.lab,
+        isolation=args.isolation,
+        report_dir=args.report,
+        tests=args.tests,
+        keep_work=args.keep_work,
+    )
     if reports is None:
         return EXIT_NOT_GRADED
     if any(r.status.value != "graded" for r in reports):
@@ -82,8 +93,14 @@ def _check(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from grader.cohort import grade_cohort
 
-    return grade_cohort(args.submissions, args.lab or ["all"], isolation=args.isolation, jobs=args.jobs,
-                        report_dir=args.report, tests=args.tests)
+    return grade_cohort(
+        args.submissions,
+        args.lab or ["all"],
+        isolation=args.isolation,
+        jobs=args.jobs,
+        report_dir=args.report,
+        tests=args.tests,
+    )
 
 
 def _release(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
 """Grade a cohort: every submission folder, every lab asked for, one gradebook."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,9 @@ from grader.labs import UnknownLab
 from grader.model import LabReport, Tier
 
 
-def grade_cohort(submissions: Path, labs: list[str], *, isolation: str, jobs: int, report_dir: Path,
-                 tests: Path | None) -> int:
+def grade_cohort(
+    submissions: Path, labs: list[str], *, isolation: str, jobs: int, report_dir: Path, tests: Path | None
+) -> int:
     """Returns 0 when every submission was graded (whatever the scores), 2 otherwise."""
     if not submissions.is_dir():
         print(f"grader: {submissions} is not a folder of submissions", file=sys.stderr)
@@ -27,8 +29,12 @@ def grade_cohort(submissions: Path, labs: list[str], *, isolation: str, jobs: in
     def grade(learner: Path) -> tuple[str, list[LabReport]]:
         reports: list[LabReport] = []
         for lab in wanted:
-            reports += grade_workspace(learner, lab, isolation=isolation, report_dir=report_dir / learner.name,
-                                       tests=tests, quiet=True) or []
+            reports += (
+                grade_workspace(
+                    learner, lab, isolation=isolation, report_dir=report_dir / learner.name, tests=tests, quiet=True
+                )
+                or []
+            )
         return learner.name, reports
 
     results: dict[str, list[LabReport]] = {}

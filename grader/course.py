@@ -1,4 +1,5 @@
 """course.yml, the lab manifest: which notebook section and exercise teach each concept."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -1,4 +1,5 @@
 """Grade the labs of one workspace: the function behind `grader check`."""
+
 from __future__ import annotations
 
 import sys
@@ -19,8 +20,16 @@ def lab_ids(name: str) -> list[str]:
     return [resolve_lab_id(name)]
 
 
-def grade_workspace(workspace: Path, lab: str, *, isolation: str, report_dir: Path, tests: Path | None = None,
-                    keep_work: bool = False, quiet: bool = False) -> list[LabReport] | None:
+def grade_workspace(
+    workspace: Path,
+    lab: str,
+    *,
+    isolation: str,
+    report_dir: Path,
+    tests: Path | None = None,
+    keep_work: bool = False,
+    quiet: bool = False,
+) -> list[LabReport] | None:
     try:
         labs = lab_ids(lab)
     except UnknownLab as exc:
@@ -37,12 +46,19 @@ def grade_workspace(workspace: Path, lab: str, *, isolation: str, report_dir: Pa
         try:
             runner = get_runner(isolation)
         except RunnerUnavailable as exc:
-            report = LabReport(lab=lab_id, workspace=str(workspace), isolation=isolation, status=Status.ERROR,
-                               problems=(str(exc),))
+            report = LabReport(
+                lab=lab_id, workspace=str(workspace), isolation=isolation, status=Status.ERROR, problems=(str(exc),)
+            )
         else:
             emit(f"Grading {workspace / lab_id} ({isolation})")
-            ctx = Context(spec=spec, workspace=workspace.resolve(), isolation=isolation, runner=runner,
-                          on_progress=emit, extra_check_modules=pack)
+            ctx = Context(
+                spec=spec,
+                workspace=workspace.resolve(),
+                isolation=isolation,
+                runner=runner,
+                on_progress=emit,
+                extra_check_modules=pack,
+            )
             report = grade_lab(ctx, keep_work=keep_work)
         path = write_reports(report, report_dir / lab_id)
         if not quiet:

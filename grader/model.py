@@ -1,13 +1,14 @@
 """Typed, frozen records of a grading run: what every report is rendered from."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 REPORT_SCHEMA = 1
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     """The five test tiers, in the order they are run and reported."""
 
     VALIDATION = "validation"
@@ -17,7 +18,7 @@ class Tier(str, Enum):
     E2E = "e2e"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     GRADED = "graded"
     NOT_GRADABLE = "not_gradable"
     ERROR = "error"
@@ -25,6 +26,8 @@ class Status(str, Enum):
 
 @dataclass(frozen=True)
 class TestResult:
+    __test__ = False  # a record, not a pytest test class
+
     id: str
     tier: Tier
     concepts: tuple[str, ...]
@@ -71,8 +74,9 @@ class LabReport:
         for tier in Tier:
             tests = [t for t in self.tests if t.tier is tier]
             if tests:
-                out[tier.value] = TierScore(round(sum(t.score for t in tests), 2),
-                                            round(sum(t.max_score for t in tests), 2))
+                out[tier.value] = TierScore(
+                    round(sum(t.score for t in tests), 2), round(sum(t.max_score for t in tests), 2)
+                )
         return out
 
     def to_json(self) -> dict:

@@ -3,6 +3,7 @@
 A step takes the context and fills in what the next one needs; it stops the run by raising
 ``Stop`` with a status (not gradable, or an infrastructure error) and a message for the learner.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -61,7 +62,13 @@ def grade_lab(ctx: Context, *, keep_work: bool = False) -> LabReport:
     finally:
         if not keep_work:
             shutil.rmtree(ctx.work_dir, ignore_errors=True)
-    return LabReport(lab=ctx.spec.id, workspace=str(ctx.workspace), isolation=ctx.isolation, status=status,
-                     tests=tuple(ctx.results) if status is Status.GRADED else (),
-                     duration_s=time.monotonic() - start, problems=tuple(ctx.problems),
-                     steps=tuple(ctx.job_steps))
+    return LabReport(
+        lab=ctx.spec.id,
+        workspace=str(ctx.workspace),
+        isolation=ctx.isolation,
+        status=status,
+        tests=tuple(ctx.results) if status is Status.GRADED else (),
+        duration_s=time.monotonic() - start,
+        problems=tuple(ctx.problems),
+        steps=tuple(ctx.job_steps),
+    )

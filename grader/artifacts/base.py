@@ -1,4 +1,5 @@
 """What every lab's artifacts share: the job record, probe outputs and safe reads of files."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Artifacts of a dbt job: manifest, run results, probes and read-only copies of the warehouse."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ class DbtArtifacts(JobArtifacts):
         pool = self.manifest["sources"] if resource_type == "source" else self.manifest["nodes"]
         if resource_type == "unit_test":
             pool = self.manifest.get("unit_tests", {})
-        return [n for n in pool.values()
-                if n["resource_type"] == resource_type and n["package_name"] == self.project_name]
+        return [
+            n for n in pool.values() if n["resource_type"] == resource_type and n["package_name"] == self.project_name
+        ]
 
     def find(self, resource_type: str, name: str) -> dict[str, Any] | None:
         return next((n for n in self.nodes(resource_type) if n["name"] == name), None)
@@ -47,7 +49,14 @@ class DbtArtifacts(JobArtifacts):
         return json.loads(path.read_text())
 
     def result(self, unique_id: str, phase: str = "build") -> dict[str, Any] | None:
-        return next((r for r in self.run_results(phase)["results"] if r["unique_id"] == unique_id), None)
+        """A node's run result; unit tests ran in their own step, so "build" looks there too."""
+        phases = [phase, "unit"] if phase == "build" else [phase]
+        for name in phases:
+            if (self.out_dir / f"run_results_{name}.json").exists() or name == phase:
+                found = next((r for r in self.run_results(name)["results"] if r["unique_id"] == unique_id), None)
+                if found:
+                    return found
+        return None
 
     def status(self, unique_id: str, phase: str = "build") -> str:
         found = self.result(unique_id, phase)
@@ -76,6 +85,7 @@ class DbtArtifacts(JobArtifacts):
             con.close()
 
     def relation_types(self, phase: str = "build") -> dict[str, str]:
-        rows = self.query("select table_name, table_type from information_schema.tables "
-                          "where table_schema = 'main'", phase)
+        rows = self.query(
+            "select table_name, table_type from information_schema.tables where table_schema = 'main'", phase
+        )
         return {name: kind for name, kind in rows}

@@ -9,18 +9,19 @@ Flaws on purpose (each one is something a lab teaches to handle):
 - daily order-status extracts with changes and deletions (snapshots, lab 03);
 - web sessions, some followed by a purchase within 7 days (conversion metric, lab 02).
 """
+
 from __future__ import annotations
 
 import csv
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from grader.datagen import company as co
 
-UTC = timezone.utc
+UTC = UTC
 START = datetime(2025, 1, 1, tzinfo=UTC)
 BATCH_1_END = datetime(2025, 7, 1, tzinfo=UTC)  # everything loaded before this is batch 1
 BATCH_2_LOADED_AT = datetime(2025, 7, 2, 6, 0, tzinfo=UTC)
@@ -104,8 +105,14 @@ def generate(seed: int = 42, scale: float = 1.0) -> Dataset:
         "order_items": [i for i in items if i["order_id"] not in batch_1_ids],
         "payments": [p for p in payments if p["order_id"] not in batch_1_ids],
     }
-    return Dataset(seed=seed, scale=scale, batch_1=batch_1, batch_2=batch_2,
-                   suppliers=_suppliers(rng), status_days=_status_days(rng, scale))
+    return Dataset(
+        seed=seed,
+        scale=scale,
+        batch_1=batch_1,
+        batch_2=batch_2,
+        suppliers=_suppliers(rng),
+        status_days=_status_days(rng, scale),
+    )
 
 
 def _products(rng: random.Random) -> list[Row]:
@@ -113,14 +120,16 @@ def _products(rng: random.Random) -> list[Row]:
     names = [("food", n) for n in co.FOOD_PRODUCTS] + [("kitchen", n) for n in co.KITCHEN_PRODUCTS]
     for product_id, (category, name) in enumerate(names, start=1):
         price = rng.randrange(199, 1999) if category == "food" else rng.randrange(1499, 12999)
-        rows.append({
-            "product_id": product_id,
-            "product_name": name,
-            "category": category,
-            "unit_price_cents": price,
-            "unit_cost_cents": int(price * rng.uniform(0.45, 0.7)),
-            "supplier_id": (product_id % 6) + 1 if product_id % 7 else "",  # some unknown suppliers
-        })
+        rows.append(
+            {
+                "product_id": product_id,
+                "product_name": name,
+                "category": category,
+                "unit_price_cents": price,
+                "unit_cost_cents": int(price * rng.uniform(0.45, 0.7)),
+                "supplier_id": (product_id % 6) + 1 if product_id % 7 else "",  # some unknown suppliers
+            }
+        )
     return rows
 
 
@@ -145,8 +154,13 @@ def _customers(rng: random.Random, countries: dict[str, co.Country], n: int) -> 
         customers.append(row)
         rows.append(row)
         if rng.random() < 0.04:  # the CRM re-delivers the customer later with a changed email
-            rows.append({**row, "email": f"{first}.{last}.new{customer_id}@example.com".lower(),
-                         "_loaded_at": _utc_text(loaded + timedelta(days=rng.randrange(1, 30)))})
+            rows.append(
+                {
+                    **row,
+                    "email": f"{first}.{last}.new{customer_id}@example.com".lower(),
+                    "_loaded_at": _utc_text(loaded + timedelta(days=rng.randrange(1, 30))),
+                }
+            )
     rows.sort(key=lambda r: (r["_loaded_at"], r["customer_id"]))
     return customers, rows
 
@@ -158,8 +172,9 @@ def _order_status(rng: random.Random, ordered_at: datetime) -> str:
     return rng.choice(("placed", "shipped", "completed"))
 
 
-def _orders(rng: random.Random, customers: list[Row], countries: dict[str, co.Country],
-            products: list[Row], n: int) -> tuple[list[Row], list[Row], list[Row]]:
+def _orders(
+    rng: random.Random, customers: list[Row], countries: dict[str, co.Country], products: list[Row], n: int
+) -> tuple[list[Row], list[Row], list[Row]]:
     orders: list[Row] = []
     items: list[Row] = []
     payments: list[Row] = []
@@ -177,27 +192,43 @@ def _orders(rng: random.Random, customers: list[Row], countries: dict[str, co.Co
         else:
             ordered_at = _random_ts(rng, START, BATCH_1_END - timedelta(days=1))
             loaded_at = ordered_at + timedelta(minutes=rng.randrange(5, 600))
-        orders.append({
-            "order_id": order_id,
-            "customer_id": customer["customer_id"],
-            "ordered_at": _mixed_tz_text(ordered_at, country.utc_offset_hours, rng),
-            "status": _order_status(rng, ordered_at),
-            "_loaded_at": _utc_text(loaded_at),
-        })
+        orders.append(
+            {
+                "order_id": order_id,
+                "customer_id": customer["customer_id"],
+                "ordered_at": _mixed_tz_text(ordered_at, country.utc_offset_hours, rng),
+                "status": _order_status(rng, ordered_at),
+                "_loaded_at": _utc_text(loaded_at),
+            }
+        )
         total = 0
         for product in rng.sample(products, rng.randrange(1, 5)):
             item_id += 1
             quantity = rng.randrange(1, 4)
             total += quantity * int(product["unit_price_cents"])
-            items.append({"order_item_id": item_id, "order_id": order_id, "product_id": product["product_id"],
-                          "quantity": quantity, "unit_price_cents": product["unit_price_cents"],
-                          "_loaded_at": _utc_text(loaded_at)})
+            items.append(
+                {
+                    "order_item_id": item_id,
+                    "order_id": order_id,
+                    "product_id": product["product_id"],
+                    "quantity": quantity,
+                    "unit_price_cents": product["unit_price_cents"],
+                    "_loaded_at": _utc_text(loaded_at),
+                }
+            )
         split = min(total // 2, 2500) if rng.random() < 0.1 else 0
         for method, amount in (("gift_card", split), (rng.choice(("card", "paypal", "bank_transfer")), total - split)):
             if amount:
                 payment_id += 1
-                payments.append({"payment_id": payment_id, "order_id": order_id, "payment_method": method,
-                                 "amount_cents": amount, "_loaded_at": _utc_text(loaded_at)})
+                payments.append(
+                    {
+                        "payment_id": payment_id,
+                        "order_id": order_id,
+                        "payment_method": method,
+                        "amount_cents": amount,
+                        "_loaded_at": _utc_text(loaded_at),
+                    }
+                )
     return orders, items, payments
 
 
@@ -220,11 +251,17 @@ def _web_sessions(rng: random.Random, customers: list[Row], orders: list[Row]) -
         sessions.append({"customer_id": order["customer_id"], "started_at": started})
     for _ in range(len(orders) // 2):
         customer = rng.choice(customers)
-        sessions.append({"customer_id": customer["customer_id"],
-                         "started_at": _random_ts(rng, START, BATCH_1_END)})
+        sessions.append({"customer_id": customer["customer_id"], "started_at": _random_ts(rng, START, BATCH_1_END)})
     sessions.sort(key=lambda s: (s["started_at"], s["customer_id"]))
-    return [{"session_id": i, "customer_id": s["customer_id"], "started_at": _utc_text(s["started_at"]),
-             "channel": rng.choice(co.CHANNELS)} for i, s in enumerate(sessions, start=1)]
+    return [
+        {
+            "session_id": i,
+            "customer_id": s["customer_id"],
+            "started_at": _utc_text(s["started_at"]),
+            "channel": rng.choice(co.CHANNELS),
+        }
+        for i, s in enumerate(sessions, start=1)
+    ]
 
 
 def _population() -> list[Row]:
@@ -238,27 +275,38 @@ def _population() -> list[Row]:
 
 
 def _suppliers(rng: random.Random) -> list[dict]:
-    names = ("Polder Dairy", "Iberian Oils", "Black Forest Bakehouse", "Vistula Mills",
-             "Atelier Cuivre", "Northsea Steelworks")
+    names = (
+        "Polder Dairy",
+        "Iberian Oils",
+        "Black Forest Bakehouse",
+        "Vistula Mills",
+        "Atelier Cuivre",
+        "Northsea Steelworks",
+    )
     suppliers = []
     for supplier_id, name in enumerate(names, start=1):
         country = co.COUNTRIES[(supplier_id * 3) % len(co.COUNTRIES)]
-        suppliers.append({
-            "supplier_id": supplier_id,
-            "name": name,
-            "country_code": country.code,
-            "contact": {"email": f"orders@{name.lower().replace(' ', '-')}.example",
-                        "phone": f"+{rng.randrange(30, 49)} {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}"},
-            "categories": ["kitchen"] if supplier_id > 4 else ["food"] if supplier_id < 4 else ["food", "kitchen"],
-        })
+        suppliers.append(
+            {
+                "supplier_id": supplier_id,
+                "name": name,
+                "country_code": country.code,
+                "contact": {
+                    "email": f"orders@{name.lower().replace(' ', '-')}.example",
+                    "phone": f"+{rng.randrange(30, 49)} {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}",
+                },
+                "categories": ["kitchen"] if supplier_id > 4 else ["food"] if supplier_id < 4 else ["food", "kitchen"],
+            }
+        )
     return suppliers
 
 
 def _status_days(rng: random.Random, scale: float) -> list[list[Row]]:
     """Three daily extracts of the order-status table: changes, a deletion and new orders (lab 03)."""
     n = max(10, int(30 * scale))
-    day_1 = [{"order_id": 5000 + i, "status": "placed", "updated_at": f"2025-07-01 {8 + i % 10:02d}:00:00"}
-             for i in range(n)]
+    day_1 = [
+        {"order_id": 5000 + i, "status": "placed", "updated_at": f"2025-07-01 {8 + i % 10:02d}:00:00"} for i in range(n)
+    ]
     day_2 = []
     for row in day_1:
         if row["order_id"] == 5001:  # cancelled and deleted at the source

@@ -5,6 +5,7 @@ comment style of the file: ``-- BEGIN SOLUTION: hint`` (SQL), ``{#- BEGIN SOLUTI
 (Jinja), ``# BEGIN SOLUTION: hint`` (YAML, Python). The hint after the colon becomes the stub the
 learner sees. Python stubs also raise NotImplementedError so the file still imports.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,9 +13,7 @@ from pathlib import Path
 
 STRIPPED_SUFFIXES = {".sql", ".yml", ".yaml", ".py", ".toml", ".cfg", ".sh", ".txt"}
 
-_BEGIN = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<open>--|#|\{#-?)\s*BEGIN SOLUTION(?::\s*(?P<hint>.*?))?\s*(?:-?#\})?\s*$"
-)
+_BEGIN = re.compile(r"^(?P<indent>[ \t]*)(?P<open>--|#|\{#-?)\s*BEGIN SOLUTION(?::\s*(?P<hint>.*?))?\s*(?:-?#\})?\s*$")
 _END = re.compile(r"^[ \t]*(?:--|#|\{#-?)\s*END SOLUTION\s*(?:-?#\})?\s*$")
 
 

@@ -1,4 +1,5 @@
 """Release a solution notebook with nbgrader's generate_assignment (no gradebook database)."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,8 +16,17 @@ def release_notebook(source: Path, target: Path) -> None:
         root = Path(tmp)
         (root / "source" / assignment).mkdir(parents=True)
         shutil.copy2(source, root / "source" / assignment / source.name)
-        cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment,
-               f"--CourseDirectory.root={root}", "--no-db", "--force", "--log-level=WARN"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "generate_assignment",
+            assignment,
+            f"--CourseDirectory.root={root}",
+            "--no-db",
+            "--force",
+            "--log-level=WARN",
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         produced = root / "release" / assignment / source.name
         if done.returncode != 0 or not produced.exists():

@@ -1,4 +1,5 @@
 """Write labs/ from solutions/: copy files, strip solution regions, release notebooks."""
+
 from __future__ import annotations
 
 import filecmp
@@ -10,8 +11,16 @@ from grader.release.markers import STRIPPED_SUFFIXES, strip_file
 from grader.release.notebooks import release_notebook
 
 # Build output and local state a solution folder may hold after someone ran it: never released.
-IGNORED_NAMES = {"target", "dbt_packages", "logs", "package-lock.yml", ".ipynb_checkpoints",
-                 "__pycache__", ".user.yml", "data"}
+IGNORED_NAMES = {
+    "target",
+    "dbt_packages",
+    "logs",
+    "package-lock.yml",
+    ".ipynb_checkpoints",
+    "__pycache__",
+    ".user.yml",
+    "data",
+}
 IGNORED_SUFFIXES = {".duckdb", ".wal", ".pyc"}
 
 
@@ -66,6 +75,9 @@ def _differences(expected: Path, actual: Path) -> list[str]:
     want, have = files(expected), files(actual) if actual.exists() else set()
     problems = [f"missing in labs/: {name}" for name in sorted(want - have)]
     problems += [f"not produced by the release: {name}" for name in sorted(have - want)]
-    problems += [f"differs from a fresh release: {name}" for name in sorted(want & have)
-                 if not filecmp.cmp(expected / name, actual / name, shallow=False)]
+    problems += [
+        f"differs from a fresh release: {name}"
+        for name in sorted(want & have)
+        if not filecmp.cmp(expected / name, actual / name, shallow=False)
+    ]
     return problems

@@ -1,4 +1,5 @@
 """Exporters: report.json (the contract), JUnit XML, a Markdown feedback page, console summary."""
+
 from __future__ import annotations
 
 import json

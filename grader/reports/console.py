@@ -1,4 +1,5 @@
 """What the terminal shows: progress while grading, a summary table at the end."""
+
 from __future__ import annotations
 
 import sys
@@ -15,8 +16,10 @@ def progress(lab: str):
 
 
 def summary(report: LabReport, report_path: str) -> str:
-    out = [f"\nLab {report.lab} ({report.isolation}): {report.status.value}, "
-           f"{report.score:g} / {report.max_score:g} points in {report.duration_s:.1f}s"]
+    out = [
+        f"\nLab {report.lab} ({report.isolation}): {report.status.value}, "
+        f"{report.score:g} / {report.max_score:g} points in {report.duration_s:.1f}s"
+    ]
     for name, tier in report.tiers.items():
         out.append(f"  {name:<12} {bar(tier.score, tier.max_score)} {tier.score:>5g} / {tier.max_score:g}")
     failed = [t for t in report.tests if t.status != "passed"]

@@ -1,4 +1,5 @@
 """The feedback page a learner reads: score per tier as bars, then every test with what to fix."""
+
 from __future__ import annotations
 
 from grader.model import LabReport, Status

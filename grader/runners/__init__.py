@@ -1,4 +1,5 @@
 """Runners execute a sandbox job: ``local`` (a subprocess) and, later, ``container``."""
+
 from __future__ import annotations
 
 from grader.runners.base import JobOutcome, Runner, RunnerUnavailable

@@ -1,4 +1,5 @@
 """What every runner returns, and how it says the machine cannot run jobs."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,5 +28,6 @@ class JobOutcome:
 class Runner(Protocol):
     name: str
 
-    def run(self, plan: dict[str, Any], work_dir: Path, *, timeout_s: float,
-            on_progress: Callable[[str], None]) -> JobOutcome: ...
+    def run(
+        self, plan: dict[str, Any], work_dir: Path, *, timeout_s: float, on_progress: Callable[[str], None]
+    ) -> JobOutcome: ...

@@ -4,8 +4,10 @@ No Docker needed. The job gets its own session (so the whole process tree can be
 minimal environment, a wall-time limit enforced from here with SIGKILL, and a cap on file sizes.
 Memory, process and network limits need the container runner.
 """
+
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -30,34 +32,50 @@ def _limit_child() -> None:
 class LocalRunner:
     name = "local"
 
-    def run(self, plan: dict[str, Any], work_dir: Path, *, timeout_s: float,
-            on_progress: Callable[[str], None]) -> JobOutcome:
+    def run(
+        self, plan: dict[str, Any], work_dir: Path, *, timeout_s: float, on_progress: Callable[[str], None]
+    ) -> JobOutcome:
         out_dir = Path(plan["out_dir"])
         out_dir.mkdir(parents=True, exist_ok=True)
         plan_file = work_dir / "plan.json"
         plan_file.write_text(json.dumps(plan, indent=1))
         home = work_dir / "home"
         home.mkdir(exist_ok=True)
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8",
-               "TMPDIR": str(work_dir), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1"}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(home),
+            "LANG": "C.UTF-8",
+            "TMPDIR": str(work_dir),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
         log_path = work_dir / "job-output.log"
         start = time.monotonic()
         with log_path.open("wb") as log:
             # -I: ignore PYTHONPATH, user site and the current folder, so nothing the submission
             # ships (a sitecustomize.py, a fake grader package) is imported by the job itself.
-            proc = subprocess.Popen([sys.executable, "-I", "-m", "grader.sandbox", str(plan_file)],
-                                    cwd=work_dir, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True,
-                                    preexec_fn=_limit_child)
+            proc = subprocess.Popen(
+                [sys.executable, "-I", "-m", "grader.sandbox", str(plan_file)],
+                cwd=work_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_limit_child,
+            )
             timed_out = self._wait(proc, out_dir / "progress.log", start + timeout_s, on_progress)
         _kill_group(proc.pid)  # whatever the job left running dies with it
-        return JobOutcome(exit_code=None if timed_out else proc.returncode, timed_out=timed_out,
-                          duration_s=time.monotonic() - start, out_dir=out_dir,
-                          output_tail=_tail(log_path))
+        return JobOutcome(
+            exit_code=None if timed_out else proc.returncode,
+            timed_out=timed_out,
+            duration_s=time.monotonic() - start,
+            out_dir=out_dir,
+            output_tail=_tail(log_path),
+        )
 
     @staticmethod
-    def _wait(proc: subprocess.Popen, progress: Path, deadline: float,
-              on_progress: Callable[[str], None]) -> bool:
+    def _wait(proc: subprocess.Popen, progress: Path, deadline: float, on_progress: Callable[[str], None]) -> bool:
         seen = 0
         while True:
             seen = _follow(progress, seen, on_progress)
@@ -84,10 +102,8 @@ def _follow(progress: Path, seen: int, on_progress: Callable[[str], None]) -> in
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _tail(path: Path, limit: int = 4000) -> str:

@@ -1,4 +1,5 @@
 """Entry point of a sandbox job: ``python -m grader.sandbox PLAN.json``."""
+
 from __future__ import annotations
 
 import importlib

@@ -4,6 +4,7 @@ Everything the checks need is written to the out folder: dbt's manifest and run 
 probe outputs (dbt show on macros, analyses and vars), and copies of the warehouse taken after
 the build and after the incremental run. The host queries those copies itself.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,12 +27,14 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
     warehouse = work / "warehouse.duckdb"
     data_dir = work / "data"
     env_prefix = plan["env_prefix"]
-    os.environ.update({
-        f"{env_prefix}_RAW_DIR": str(data_dir / "raw"),
-        f"{env_prefix}_DUCKDB_PATH": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DO_NOT_TRACK": "1",
-    })
+    os.environ.update(
+        {
+            f"{env_prefix}_RAW_DIR": str(data_dir / "raw"),
+            f"{env_prefix}_DUCKDB_PATH": str(warehouse),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DO_NOT_TRACK": "1",
+        }
+    )
 
     with rec.step("load_raw", "Load the raw data (extract & load, before dbt)"):
         dataset = generate(seed=plan["data"]["seed"], scale=plan["data"]["scale"])
@@ -41,10 +44,16 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
     profile = _profile_name(project)
     profiles = work / "profiles"
     profiles.mkdir(exist_ok=True)
-    (profiles / "profiles.yml").write_text(yaml.safe_dump({profile: {
-        "target": "grader",
-        "outputs": {"grader": {"type": "duckdb", "path": str(warehouse), "threads": 4}},
-    }}))
+    (profiles / "profiles.yml").write_text(
+        yaml.safe_dump(
+            {
+                profile: {
+                    "target": "grader",
+                    "outputs": {"grader": {"type": "duckdb", "path": str(warehouse), "threads": 4}},
+                }
+            }
+        )
+    )
     dbt = Dbt(project, profiles, work / "target", work / "logs")
 
     if (project / "packages.yml").exists():
@@ -59,9 +68,17 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
             raise NotGradable("dbt could not parse the project, so nothing can be graded yet.\n" + first_error(inv))
         shutil.copy(work / "target" / "manifest.json", out / "manifest.json")
 
-    with rec.step("build", "Build seeds, models and tests (dbt build)"):
-        inv = dbt.invoke(["build"], reuse_manifest=True)
+    # Unit tests run on their own: inside `dbt build` a failing unit test skips its model and
+    # everything downstream, and one wrong expression would cost the points of the whole lab.
+    with rec.step("build", "Build seeds, models and data tests (dbt build)"):
+        inv = dbt.invoke(["build", "--exclude", "test_type:unit"], reuse_manifest=True)
         _copy_if_exists(work / "target" / "run_results.json", out / "run_results_build.json")
+        if inv.result is None:
+            raise StepFailed(first_error(inv))
+
+    with rec.step("unit_tests", "Run the unit tests (dbt test --select test_type:unit)"):
+        inv = dbt.invoke(["test", "--select", "test_type:unit"], reuse_manifest=True)
+        _copy_if_exists(work / "target" / "run_results.json", out / "run_results_unit.json")
         if inv.result is None:
             raise StepFailed(first_error(inv))
 
@@ -107,7 +124,9 @@ def _run_probe(dbt: Dbt, project: Path, probe: dict[str, Any]) -> dict[str, Any]
         return dbt.show(args)
     if kind == "learner_profile":
         # The learner's own profiles.yml, pointed at a scratch database through the env var.
-        os.environ[probe["env_var"]] = str(Path(dbt.common[dbt.common.index("--target-path") + 1]).parent / "learner.duckdb")
+        os.environ[probe["env_var"]] = str(
+            Path(dbt.common[dbt.common.index("--target-path") + 1]).parent / "learner.duckdb"
+        )
         common = list(dbt.deps_common)
         common[common.index("--profiles-dir") + 1] = str(project)
         inv = dbt.invoke(["debug", "--connection", "--target", probe["target"]], common=common)

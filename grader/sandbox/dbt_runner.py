@@ -1,4 +1,5 @@
 """dbt invoked in-process (dbtRunner): dbt is imported once per job, not once per command."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,13 +23,30 @@ class Dbt:
 
     def __init__(self, project_dir: Path, profiles_dir: Path, target_dir: Path, log_dir: Path) -> None:
         self.project_dir = project_dir
-        self.common = ["--project-dir", str(project_dir), "--profiles-dir", str(profiles_dir),
-                       "--target-path", str(target_dir), "--log-path", str(log_dir),
-                       "--log-level-file", "none", "--quiet", "--no-use-colors"]
+        self.common = [
+            "--project-dir",
+            str(project_dir),
+            "--profiles-dir",
+            str(profiles_dir),
+            "--target-path",
+            str(target_dir),
+            "--log-path",
+            str(log_dir),
+            "--log-level-file",
+            "none",
+            "--quiet",
+            "--no-use-colors",
+        ]
         self.manifest: Any = None
         # deps takes no output-path options
-        self.deps_common = ["--project-dir", str(project_dir), "--profiles-dir", str(profiles_dir),
-                            "--quiet", "--no-use-colors"]
+        self.deps_common = [
+            "--project-dir",
+            str(project_dir),
+            "--profiles-dir",
+            str(profiles_dir),
+            "--quiet",
+            "--no-use-colors",
+        ]
 
     def invoke(self, args: list[str], *, reuse_manifest: bool = False, common: list[str] | None = None) -> Invocation:
         errors: list[str] = []
@@ -63,8 +81,11 @@ class Dbt:
         table = getattr(node, "agate_table", None)
         if table is None:
             return {"ok": False, "error": node.message or "dbt show returned no rows"}
-        return {"ok": True, "columns": list(table.column_names),
-                "rows": [[_plain(v) for v in row] for row in table.rows]}
+        return {
+            "ok": True,
+            "columns": list(table.column_names),
+            "rows": [[_plain(v) for v in row] for row in table.rows],
+        }
 
 
 def _first_error(inv: Invocation) -> str:

@@ -1,4 +1,5 @@
 """Records what a sandbox job did, step by step, so a job killed halfway still leaves a record."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Run every check of the lab (and an instructor's pack) on the artifacts; one result each."""
+
 from __future__ import annotations
 
 import traceback
@@ -10,7 +11,8 @@ from grader.pipeline import Context
 
 
 def run(ctx: Context) -> None:
-    assert ctx.out_dir is not None and ctx.staged_lab is not None
+    assert ctx.out_dir is not None
+    assert ctx.staged_lab is not None
     spec = ctx.spec
     ctx.artifacts = spec.artifacts(ctx.out_dir, ctx.staged_lab, ctx.staged_lab / spec.project, spec.job_options)
     checks = collect([*import_modules(spec.check_modules), *ctx.extra_check_modules])
@@ -31,7 +33,9 @@ def judge_one(item: Check, ctx: Context) -> TestResult:
         return TestResult(item.id, item.tier, item.concepts, 0.0, item.points, "failed", message)
     except Exception as exc:  # a check must never take the whole report down
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        message = (f"{item.description}\nThe check could not read your results ({detail}). "
-                   "This is usually a table or column that is missing or has an unexpected type.")
+        message = (
+            f"{item.description}\nThe check could not read your results ({detail}). "
+            "This is usually a table or column that is missing or has an unexpected type."
+        )
         return TestResult(item.id, item.tier, item.concepts, 0.0, item.points, "error", message)
     return TestResult(item.id, item.tier, item.concepts, item.points, item.points, "passed", item.description)

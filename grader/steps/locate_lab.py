@@ -1,4 +1,5 @@
 """Find the lab's folder in the workspace and refuse what cannot be a submission."""
+
 from __future__ import annotations
 
 from grader.model import Status
@@ -10,13 +11,16 @@ def run(ctx: Context) -> None:
         raise Stop(Status.NOT_GRADABLE, f"The workspace {ctx.workspace} does not exist or is not a folder.")
     lab_dir = ctx.workspace / ctx.spec.id
     if not lab_dir.is_dir():
-        raise Stop(Status.NOT_GRADABLE,
-                   f"No folder {ctx.spec.id}/ in {ctx.workspace}: a workspace is shaped like labs/.")
+        raise Stop(
+            Status.NOT_GRADABLE, f"No folder {ctx.spec.id}/ in {ctx.workspace}: a workspace is shaped like labs/."
+        )
     if not any(p.is_file() for p in lab_dir.rglob("*")):
         raise Stop(Status.NOT_GRADABLE, f"{ctx.spec.id}/ is empty: there is nothing to grade.")
     project = lab_dir / ctx.spec.project
     if not (project / "dbt_project.yml").is_file():
-        raise Stop(Status.NOT_GRADABLE,
-                   f"No {ctx.spec.project}/dbt_project.yml in {ctx.spec.id}/: the dbt project is missing "
-                   f"(restore it from the starter with `git checkout labs/{ctx.spec.id}/{ctx.spec.project}`).")
+        raise Stop(
+            Status.NOT_GRADABLE,
+            f"No {ctx.spec.project}/dbt_project.yml in {ctx.spec.id}/: the dbt project is missing "
+            f"(restore it from the starter with `git checkout labs/{ctx.spec.id}/{ctx.spec.project}`).",
+        )
     ctx.lab_dir = lab_dir

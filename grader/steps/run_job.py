@@ -1,4 +1,5 @@
 """Run the lab's sandbox job once with the chosen runner and read back its record."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,17 @@ from grader.runners import RunnerUnavailable
 
 
 def run(ctx: Context) -> None:
-    assert ctx.work_dir is not None and ctx.staged_lab is not None
+    assert ctx.work_dir is not None
+    assert ctx.staged_lab is not None
     out_dir = ctx.work_dir / "out"
-    plan = {"job": ctx.spec.job, "lab": ctx.spec.id, "project_dir": str(ctx.staged_lab / ctx.spec.project),
-            "work_dir": str(ctx.work_dir / "job"), "out_dir": str(out_dir), **ctx.spec.job_options}
+    plan = {
+        "job": ctx.spec.job,
+        "lab": ctx.spec.id,
+        "project_dir": str(ctx.staged_lab / ctx.spec.project),
+        "work_dir": str(ctx.work_dir / "job"),
+        "out_dir": str(out_dir),
+        **ctx.spec.job_options,
+    }
     (ctx.work_dir / "job").mkdir()
     try:
         outcome = ctx.runner.run(plan, ctx.work_dir, timeout_s=ctx.spec.timeout_s, on_progress=ctx.on_progress)
@@ -21,22 +29,31 @@ def run(ctx: Context) -> None:
     ctx.out_dir = out_dir
     record_file = out_dir / "job.json"
     if not record_file.exists():
-        raise Stop(Status.ERROR, "The grading job did not start (no record was written). Its output:\n"
-                   + outcome.output_tail[-1500:])
+        raise Stop(
+            Status.ERROR,
+            "The grading job did not start (no record was written). Its output:\n" + outcome.output_tail[-1500:],
+        )
     record = json.loads(record_file.read_text())
     ctx.job_steps = record.get("steps", [])
     if outcome.timed_out:
         running = next((s["label"] for s in ctx.job_steps if s["status"] == "running"), "the job")
-        ctx.problems.append(f"Stopped after {ctx.spec.timeout_s:.0f}s during '{running}': something in your "
-                            "project never finishes (an endless loop?). What finished before is graded.")
+        ctx.problems.append(
+            f"Stopped after {ctx.spec.timeout_s:.0f}s during '{running}': something in your "
+            "project never finishes (an endless loop?). What finished before is graded."
+        )
     elif outcome.exit_code != 0:
-        ctx.problems.append(f"The job ended early (exit code {outcome.exit_code}); what finished before is graded. "
-                            + " ".join(record.get("problems", []))[:1500])
+        ctx.problems.append(
+            f"The job ended early (exit code {outcome.exit_code}); what finished before is graded. "
+            + " ".join(record.get("problems", []))[:1500]
+        )
     if record.get("status") == "not_gradable":
         raise Stop(Status.NOT_GRADABLE, "\n".join(record.get("problems", [])) or "The project could not be built.")
     for step in ctx.job_steps:
         if step["status"] == "failed" and step.get("error"):
             ctx.problems.append(f"{step['label']}: {step['error'][:1500]}")
     if not any(s["name"] == "parse" and s["status"] == "ok" for s in ctx.job_steps):
-        raise Stop(Status.NOT_GRADABLE, "Your project never got as far as being parsed by dbt, so nothing can "
-                   "be graded. " + (ctx.problems[-1] if ctx.problems else ""))
+        raise Stop(
+            Status.NOT_GRADABLE,
+            "Your project never got as far as being parsed by dbt, so nothing can "
+            "be graded. " + (ctx.problems[-1] if ctx.problems else ""),
+        )

@@ -4,6 +4,7 @@ Symbolic links are not copied (one could point at the grader's or another learne
 build output the learner left behind (target/, a warehouse file) is skipped so every run starts
 clean.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,18 +13,29 @@ from pathlib import Path
 
 from grader.pipeline import Context
 
-SKIPPED_NAMES = {"target", "dbt_packages", "logs", ".ipynb_checkpoints", "__pycache__", ".git", ".venv",
-                 "package-lock.yml"}
+SKIPPED_NAMES = {
+    "target",
+    "dbt_packages",
+    "logs",
+    ".ipynb_checkpoints",
+    "__pycache__",
+    ".git",
+    ".venv",
+    "package-lock.yml",
+}
 SKIPPED_SUFFIXES = {".duckdb", ".wal"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 def run(ctx: Context) -> None:
-    assert ctx.lab_dir is not None and ctx.work_dir is not None
+    assert ctx.lab_dir is not None
+    assert ctx.work_dir is not None
     target = ctx.work_dir / "submission" / ctx.spec.id
     skipped = _copy_tree(ctx.lab_dir, target)
     if skipped:
-        ctx.problems.append("Not copied for grading: " + ", ".join(skipped[:10]) + (" ..." if len(skipped) > 10 else ""))
+        ctx.problems.append(
+            "Not copied for grading: " + ", ".join(skipped[:10]) + (" ..." if len(skipped) > 10 else "")
+        )
     ctx.staged_lab = target
 
 

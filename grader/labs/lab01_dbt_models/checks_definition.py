@@ -92,16 +92,16 @@ def models_live_in_layer_folders(a: DbtArtifacts) -> None:
 
 @check(tier=Tier.DEFINITION, points=2, concepts=["dbt.materializations", "dbt.incremental"])
 def materializations_set_per_folder(a: DbtArtifacts) -> None:
-    """staging views, intermediate ephemeral, marts tables (set per folder); orders incremental on order_id."""
+    """staging views, intermediate ephemeral, marts tables (set per folder); orders is incremental."""
     config = a.read_yaml("dbt_project.yml", base=a.project) or {}
     folders = ((config.get("models") or {}).get(a.project_name) or {})
     wanted = {"staging": "view", "intermediate": "ephemeral", "marts": "table"}
     found = {f: (folders.get(f) or {}).get("+materialized") for f in wanted}
     expect(found == wanted, expected=f"+materialized per folder in dbt_project.yml: {wanted}", found=found)
     orders = a.model("orders")["config"]
-    expect(orders.get("materialized") == "incremental" and orders.get("unique_key") == "order_id",
-           expected="orders: materialized='incremental', unique_key='order_id'",
-           found=f"materialized={orders.get('materialized')!r}, unique_key={orders.get('unique_key')!r}")
+    # unique_key is judged by what a rerun does (integration tier), not by how it is spelled here.
+    expect(orders.get("materialized") == "incremental", expected="orders: materialized='incremental'",
+           found=f"materialized={orders.get('materialized')!r}")
 
 
 @check(tier=Tier.DEFINITION, points=3, concepts=["dbt.tests_generic"])

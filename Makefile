@@ -1,0 +1,46 @@
+# Everything a learner, an instructor or CI types. `make help` lists the targets.
+# uv is installed with pip when missing (the package index is reachable even on locked-down networks).
+UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+LAB ?= all
+WORKSPACE ?= labs
+
+.PHONY: help setup grade test test-fast lint release release-check bench clean
+
+help:
+	@echo "make setup          install uv (if missing) and the locked course environment"
+	@echo "make grade          set up, then grade this checkout's lab work (LAB=01, WORKSPACE=labs)"
+	@echo "make test           the repository's own tests (all tiers, slow ones included)"
+	@echo "make test-fast      the quick inner loop: tests not marked slow"
+	@echo "make lint           ruff on the grader, tests and solution Python"
+	@echo "make release        regenerate labs/ from solutions/"
+	@echo "make bench          time grading against plain dbt build, same run"
+
+setup:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen
+
+# Exit 1 from the grader means "graded, some tests failed": that is a result, not a broken command.
+grade: setup
+	@$(UV) run --frozen grader check $(LAB) --workspace $(WORKSPACE); rc=$$?; [ $$rc -le 1 ]
+
+test: setup lint
+	@$(UV) run --frozen pytest
+
+test-fast: setup
+	@$(UV) run --frozen pytest -m "not slow"
+
+lint: setup
+	@$(UV) run --frozen ruff check grader tests
+	@$(UV) run --frozen ruff format --check grader tests
+
+release: setup
+	@$(UV) run --frozen grader release
+
+release-check: setup
+	@$(UV) run --frozen grader release --check
+
+bench: setup
+	@$(UV) run --frozen python -m grader.bench
+
+clean:
+	rm -rf grader-reports .pytest_cache .ruff_cache

@@ -1,0 +1,2 @@
+-- Exploration before modelling: which order_ids does the raw table hold more than once?
+-- TODO: select order_id and the number of copies (as copies) from source('shop', 'orders'), only ids with more than one copy (exercise 1.2)

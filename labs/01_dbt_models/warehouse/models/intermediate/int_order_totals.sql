@@ -1,0 +1,2 @@
+-- One row per order: item count and total, ready for the marts. Ephemeral: inlined as a CTE.
+-- TODO: from ref('stg_order_items'): per order_id, item_count (sum of quantity) and order_total (sum of line_total) (exercise 5.2)

@@ -1,0 +1,3 @@
+-- One row per country, one revenue column per product category (returned orders excluded).
+-- The category columns come from the data, so a new category adds a column without an edit.
+-- TODO: categories with get_column_values(ref('stg_products'), 'category'), then pivot line_total with suffix '_revenue' (exercise 8.3)

@@ -1,0 +1,2 @@
+-- One row per customer with their country and order history.
+-- TODO: join stg_customers, the countries seed and an order summary from ref('orders') (exercise 5.3)

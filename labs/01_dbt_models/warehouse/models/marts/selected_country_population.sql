@@ -1,0 +1,3 @@
+-- The population of one country in one year, chosen with vars:
+--   dbt build --select selected_country_population --vars '{selected_country: FR, selected_year: 2020}'
+-- TODO: filter stg_country_population on var('selected_country') and var('selected_year'), add country_name from the seed (exercise 7.1)

@@ -1,0 +1,2 @@
+-- One row per country and year. The surrogate key comes from the local fernhill_utils package.
+-- TODO: select from source('shop', 'country_population'), population_key with fernhill_utils.generate_surrogate_key (exercise 9.2)

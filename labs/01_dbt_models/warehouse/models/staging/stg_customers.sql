@@ -1,0 +1,2 @@
+-- One row per customer: the CRM re-delivers changed customers, the latest load wins.
+-- TODO: select from source('shop', 'customers'), keep the latest row per customer_id, signed_up_at in UTC (exercise 4.2)

@@ -1,0 +1,2 @@
+-- One row per order line; money converted from cents with the cents_to_dollars macro.
+-- TODO: select from source('shop', 'order_items'), unit_price and line_total with cents_to_dollars (exercise 8.1)

@@ -1,0 +1,3 @@
+-- One row per order: duplicates from double loads and status re-deliveries collapse to the
+-- latest load; ordered_at arrives with mixed UTC offsets and leaves as a UTC timestamp.
+-- TODO: select from source('shop', 'orders'), keep the latest row per order_id, ordered_at in UTC (exercise 4.2)

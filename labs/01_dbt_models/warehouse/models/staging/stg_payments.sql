@@ -1,0 +1,2 @@
+-- One row per payment, amounts in currency units.
+-- TODO: select from source('shop', 'payments'), amount with cents_to_dollars (exercise 8.1)

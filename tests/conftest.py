@@ -1,0 +1,54 @@
+"""Shared helpers: build workspaces shaped like labs/ and grade them through the real pipeline."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader.grading import grade_workspace
+from grader.model import LabReport
+
+REPO = Path(__file__).resolve().parent.parent
+SOLUTIONS = REPO / "solutions"
+LABS = REPO / "labs"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+IGNORE = shutil.ignore_patterns("target", "dbt_packages", "logs", "data", "*.duckdb", ".ipynb_checkpoints")
+
+
+def make_workspace(root: Path, lab: str, source: Path, overlay: Path | None = None) -> Path:
+    """Copy ``source`` (a lab folder) into ``root/lab`` and lay ``overlay``'s files over it."""
+    target = root / lab
+    shutil.copytree(source, target, ignore=IGNORE)
+    if overlay is not None and overlay.exists():
+        for path in overlay.rglob("*"):
+            if path.is_file():
+                dest = target / path.relative_to(overlay)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                if path.name.endswith(".delete"):
+                    dest.with_name(path.name.removesuffix(".delete")).unlink()
+                else:
+                    shutil.copyfile(path, dest)
+    return root
+
+
+def grade(workspace: Path, lab: str, report_dir: Path) -> LabReport:
+    reports = grade_workspace(workspace, lab, isolation="local", report_dir=report_dir, quiet=True)
+    assert reports is not None
+    assert len(reports) == 1
+    return reports[0]
+
+
+@pytest.fixture(scope="session")
+def solution_report_01(tmp_path_factory: pytest.TempPathFactory) -> LabReport:
+    """lab 01 solutions graded once for every test that reads it."""
+    root = tmp_path_factory.mktemp("ws-solution")
+    return grade(make_workspace(root, "01_dbt_models", SOLUTIONS / "01_dbt_models"), "01", root / "reports")
+
+
+@pytest.fixture(scope="session")
+def starter_report_01(tmp_path_factory: pytest.TempPathFactory) -> LabReport:
+    """lab 01 untouched starter (labs/) graded once."""
+    root = tmp_path_factory.mktemp("ws-starter")
+    return grade(make_workspace(root, "01_dbt_models", LABS / "01_dbt_models"), "01", root / "reports")

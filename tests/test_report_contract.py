@@ -1,0 +1,91 @@
+"""report.json, JUnit XML and the feedback page follow the grader contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from grader.model import LabReport, Status, TestResult, Tier
+from grader.reports import write_reports
+from tests.conftest import REPO
+
+CONTRACT_KEYS = {
+    "schema",
+    "lab",
+    "workspace",
+    "isolation",
+    "status",
+    "score",
+    "max_score",
+    "tiers",
+    "tests",
+    "duration_s",
+}
+TEST_KEYS = {"id", "tier", "concepts", "score", "max_score", "status", "message"}
+
+
+def sample_report() -> LabReport:
+    tests = (
+        TestResult("validation.a", Tier.VALIDATION, ("dbt.packages",), 2.0, 2.0, "passed", "ok"),
+        TestResult("unit.b", Tier.UNIT, ("dbt.macros",), 0.0, 3.0, "failed", "B\nExpected: 1\nFound: 2"),
+    )
+    return LabReport(
+        lab="01_dbt_models", workspace="/w", isolation="local", status=Status.GRADED, tests=tests, duration_s=1.234
+    )
+
+
+def test_report_json_has_the_contract_fields(tmp_path: Path) -> None:
+    """report.json carries schema 1 and every contract field, with tier totals."""
+    data = json.loads(write_reports(sample_report(), tmp_path).read_text())
+    assert set(data) >= CONTRACT_KEYS
+    assert data["schema"] == 1
+    assert (data["score"], data["max_score"]) == (2.0, 5.0)
+    assert data["tiers"] == {"validation": {"score": 2.0, "max_score": 2.0}, "unit": {"score": 0.0, "max_score": 3.0}}
+    assert all(set(t) >= TEST_KEYS for t in data["tests"])
+
+
+def test_junit_groups_tests_by_tier(tmp_path: Path) -> None:
+    """junit.xml has one testsuite per tier and marks failures."""
+    write_reports(sample_report(), tmp_path)
+    root = ET.parse(tmp_path / "junit.xml").getroot()
+    assert [s.get("name") for s in root] == ["01_dbt_models.validation", "01_dbt_models.unit"]
+    assert root.get("failures") == "1"
+
+
+def test_feedback_page_lists_what_to_fix_first(tmp_path: Path) -> None:
+    """feedback.md shows the score, a bar per tier and the failed test before the passed ones."""
+    write_reports(sample_report(), tmp_path)
+    page = (tmp_path / "feedback.md").read_text()
+    assert page.startswith("# Lab 01_dbt_models: 2 / 5 points")
+    assert page.index("## To fix") < page.index("## Passed")
+
+
+@pytest.mark.slow
+def test_check_on_solutions_exits_0_and_writes_all_reports(tmp_path: Path) -> None:
+    """`grader check 01_dbt_models --workspace solutions` exits 0 and writes the three reports."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grader.cli",
+            "check",
+            "01_dbt_models",
+            "--workspace",
+            str(REPO / "solutions"),
+            "--report",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {p.name for p in (tmp_path / "01_dbt_models").iterdir()} == {"report.json", "junit.xml", "feedback.md"}
+    assert "validation" in done.stdout
+    assert "Feedback:" in done.stdout
+    assert "Checking the e2e tier" in done.stderr
