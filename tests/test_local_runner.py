@@ -16,14 +16,11 @@ from tests.conftest import SOLUTIONS, make_workspace
 
 pytestmark = pytest.mark.slow
 
+# dbt runs models in worker threads, where Python cannot install signal handlers: the loop is
+# stopped by SIGKILL from outside, which no handler could catch anyway.
 ENDLESS_MODEL = """
-import signal
-
-
 def model(dbt, session):
     dbt.config(materialized="table")
-    signal.signal(signal.SIGALRM, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     while True:
         pass
     return dbt.ref("customers").df()
@@ -31,7 +28,7 @@ def model(dbt, session):
 
 
 def test_endless_python_model_is_killed_and_the_rest_graded(tmp_path: Path) -> None:
-    """A model that loops forever (ignoring signals) is stopped; parse-time tiers are still graded."""
+    """A model that loops forever is killed from outside; parse-time tiers are still graded."""
     ws = make_workspace(tmp_path / "ws", "01_dbt_models", SOLUTIONS / "01_dbt_models")
     (ws / "01_dbt_models" / "warehouse" / "models" / "marts" / "customer_segments.py").write_text(ENDLESS_MODEL)
     spec = dataclasses.replace(load_spec("01_dbt_models"), timeout_s=40)

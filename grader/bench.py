@@ -1,0 +1,108 @@
+"""Benchmark: `grader check 01 --workspace solutions` against a plain `dbt build`, in the same run.
+
+    make bench            (or: uv run python -m grader.bench --repeat 3)
+
+The baseline is what a learner runs by hand: `dbt build` of the same solution project, on the
+same generated data, with packages already installed. Both are timed as fresh processes, in
+turns, and the medians are compared. Peak memory is the largest resident set of the grader
+process and its job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grader.course import REPO_ROOT
+from grader.datagen import generate
+from grader.datagen.load import load_duckdb
+from grader.labs.lab01_dbt_models import GRADING_SCALE, GRADING_SEED
+
+BIN = Path(sys.executable).parent
+
+
+def prepare_plain_build(tmp: Path) -> tuple[Path, dict[str, str]]:
+    project = tmp / "warehouse"
+    shutil.copytree(
+        REPO_ROOT / "solutions" / "01_dbt_models" / "warehouse",
+        project,
+        ignore=shutil.ignore_patterns("target", "dbt_packages", "logs"),
+    )
+    generate(seed=GRADING_SEED, scale=GRADING_SCALE).write(tmp / "data")
+    env = {
+        **os.environ,
+        "FERNHILL_RAW_DIR": str(tmp / "data" / "raw"),
+        "FERNHILL_DUCKDB_PATH": str(tmp / "plain.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    subprocess.run(
+        [str(BIN / "dbt"), "deps", "--profiles-dir", "."], cwd=project, env=env, check=True, capture_output=True
+    )
+    return project, env
+
+
+def time_plain_build(tmp: Path, project: Path, env: dict[str, str]) -> float:
+    (tmp / "plain.duckdb").unlink(missing_ok=True)
+    load_duckdb(tmp / "plain.duckdb", tmp / "data" / "raw")
+    shutil.rmtree(project / "target", ignore_errors=True)  # a first build: no partial parse to reuse
+    start = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "dbt"), "build", "--profiles-dir", "."], cwd=project, env=env, check=True, capture_output=True
+    )
+    return time.perf_counter() - start
+
+
+def time_grader(tmp: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [
+            str(BIN / "grader"),
+            "check",
+            "01",
+            "--workspace",
+            str(REPO_ROOT / "solutions"),
+            "--report",
+            str(tmp / "reports"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"grader check failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-") as name:
+        tmp = Path(name)
+        project, env = prepare_plain_build(tmp)
+        plain, graded = [], []
+        for round_ in range(1, args.repeat + 1):
+            plain.append(time_plain_build(tmp, project, env))
+            graded.append(time_grader(tmp))
+            print(f"round {round_}: plain dbt build {plain[-1]:.1f}s, grader check 01 {graded[-1]:.1f}s", flush=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    p, g = statistics.median(plain), statistics.median(graded)
+    print(
+        f"\nmedian of {args.repeat}: plain `dbt build` {p:.1f}s | `grader check 01 --workspace solutions` {g:.1f}s"
+        f" | ratio {g / p:.2f}x (goal <= 1.5x)"
+    )
+    print(f"peak memory of a child process (grader or its job, largest): {peak_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
