@@ -32,6 +32,7 @@ test-fast: setup
 lint: setup
 	@$(UV) run --frozen ruff check grader tests
 	@$(UV) run --frozen ruff format --check grader tests
+	@$(UV) run --frozen mypy grader --ignore-missing-imports
 
 release: setup
 	@$(UV) run --frozen grader release

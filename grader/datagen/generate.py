@@ -18,6 +18,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from grader.datagen import company as co
 
@@ -26,7 +27,7 @@ START = datetime(2025, 1, 1, tzinfo=UTC)
 BATCH_1_END = datetime(2025, 7, 1, tzinfo=UTC)  # everything loaded before this is batch 1
 BATCH_2_LOADED_AT = datetime(2025, 7, 2, 6, 0, tzinfo=UTC)
 
-Row = dict[str, object]
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,7 @@ def _suppliers(rng: random.Random) -> list[dict]:
 def _status_days(rng: random.Random, scale: float) -> list[list[Row]]:
     """Three daily extracts of the order-status table: changes, a deletion and new orders (lab 03)."""
     n = max(10, int(30 * scale))
-    day_1 = [
+    day_1: list[Row] = [
         {"order_id": 5000 + i, "status": "placed", "updated_at": f"2025-07-01 {8 + i % 10:02d}:00:00"} for i in range(n)
     ]
     day_2 = []

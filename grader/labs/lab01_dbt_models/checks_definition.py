@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from grader.artifacts.dbt import DbtArtifacts
-from grader.checks import check, expect
+from grader.checks import CheckFailed, check, expect
 from grader.model import Tier
 
 MARTS = ("orders", "customers", "country_category_revenue", "selected_country_population", "customer_segments")
@@ -19,7 +19,8 @@ def _parents(a: DbtArtifacts, node: dict) -> list[str]:
 def seed_declares_column_types(a: DbtArtifacts) -> None:
     """The countries seed keeps iso_numeric as text through column_types."""
     seed = a.find("seed", "countries")
-    expect(seed, expected="a seed named countries", found="none")
+    if seed is None:
+        raise CheckFailed("a seed named countries", "none")
     types = {k.lower(): str(v).lower() for k, v in (seed["config"].get("column_types") or {}).items()}
     expect(types.get("iso_numeric", "").startswith(("varchar", "text", "char")),
            expected="column_types: {iso_numeric: varchar(3)} so 040 keeps its zero", found=f"column_types: {types}")

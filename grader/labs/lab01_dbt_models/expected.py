@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from grader.datagen import generate
 
-Row = dict[str, object]
+Row = dict[str, Any]
 
 
 def to_utc(text: str) -> datetime:
@@ -21,9 +22,9 @@ def to_utc(text: str) -> datetime:
     return parsed.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def latest(rows: list[Row], key: str) -> dict[object, Row]:
+def latest(rows: list[Row], key: str) -> dict[Any, Row]:
     """The latest delivery per key (ties keep the first, as the rows are identical)."""
-    out: dict[object, Row] = {}
+    out: dict[Any, Row] = {}
     for row in rows:
         current = out.get(row[key])
         if current is None or str(row["_loaded_at"]) > str(current["_loaded_at"]):
@@ -43,10 +44,10 @@ def segment(order_count: int, lifetime_revenue: Decimal) -> str:
 
 @dataclass(frozen=True)
 class Expected:
-    customers: dict[object, Row]
-    orders_build: dict[object, Row]
-    orders_incremental: dict[object, Row]
-    order_totals: dict[object, Decimal]
+    customers: dict[Any, Row]
+    orders_build: dict[Any, Row]
+    orders_incremental: dict[Any, Row]
+    order_totals: dict[Any, Decimal]
     raw_order_duplicates: dict[int, int]
     late_order_ids: frozenset[int]
     updated_statuses: dict[int, str]
@@ -56,7 +57,7 @@ class Expected:
     lifetime_revenue: dict[int, Decimal]
     suppliers: list[dict]
 
-    def revenue(self, order_id: object, orders: dict[object, Row]) -> Decimal:
+    def revenue(self, order_id: Any, orders: dict[Any, Row]) -> Decimal:
         return Decimal(0) if orders[order_id]["status"] == "returned" else self.order_totals[order_id]
 
 
@@ -68,7 +69,7 @@ def expected(seed: int, scale: float) -> Expected:
     orders_build = latest(b1["orders"], "order_id")
     orders_incremental = latest(b1["orders"] + b2["orders"], "order_id")
 
-    totals: dict[object, Decimal] = defaultdict(Decimal)
+    totals: dict[Any, Decimal] = defaultdict(Decimal)
     for item in b1["order_items"] + b2["order_items"]:
         totals[item["order_id"]] += Decimal(int(item["quantity"]) * int(item["unit_price_cents"])) / 100
 
