@@ -57,6 +57,15 @@ def test_junit_groups_tests_by_tier(tmp_path: Path) -> None:
     assert root.get("failures") == "1"
 
 
+def test_score_chart_is_an_svg_with_a_bar_per_tier(tmp_path: Path) -> None:
+    """scores.svg draws one bar per tier and is linked from the feedback page."""
+    write_reports(sample_report(), tmp_path)
+    svg = ET.parse(tmp_path / "scores.svg").getroot()
+    assert svg.tag.endswith("svg")
+    assert len([r for r in svg.iter() if r.tag.endswith("rect")]) == 4
+    assert "![Score per tier](scores.svg)" in (tmp_path / "feedback.md").read_text()
+
+
 def test_feedback_page_lists_what_to_fix_first(tmp_path: Path) -> None:
     """feedback.md shows the score, a bar per tier and the failed test before the passed ones."""
     write_reports(sample_report(), tmp_path)
@@ -85,7 +94,8 @@ def test_check_on_solutions_exits_0_and_writes_all_reports(tmp_path: Path) -> No
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert {p.name for p in (tmp_path / "01_dbt_models").iterdir()} == {"report.json", "junit.xml", "feedback.md"}
+    written = {p.name for p in (tmp_path / "01_dbt_models").iterdir()}
+    assert written == {"report.json", "junit.xml", "feedback.md", "scores.svg"}
     assert "validation" in done.stdout
     assert "Feedback:" in done.stdout
     assert "Checking the e2e tier" in done.stderr

@@ -1,4 +1,4 @@
-"""Exporters: report.json (the contract), JUnit XML, a Markdown feedback page, console summary."""
+"""Exporters: report.json (the contract), JUnit XML, a Markdown feedback page with a chart, console summary."""
 
 from __future__ import annotations
 
@@ -6,14 +6,17 @@ import json
 from pathlib import Path
 
 from grader.model import LabReport
+from grader.reports.chart import tier_chart
 from grader.reports.junit import to_junit
 from grader.reports.markdown import to_markdown
 
 
 def write_reports(report: LabReport, folder: Path) -> Path:
-    """Write report.json, junit.xml and feedback.md for one lab into ``folder``."""
+    """Write report.json, junit.xml, feedback.md and the scores.svg chart for one lab into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.json").write_text(json.dumps(report.to_json(), indent=2) + "\n")
     (folder / "junit.xml").write_text(to_junit(report))
     (folder / "feedback.md").write_text(to_markdown(report))
+    if report.tests:
+        (folder / "scores.svg").write_text(tier_chart(report))
     return folder / "report.json"

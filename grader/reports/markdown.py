@@ -19,7 +19,7 @@ def to_markdown(report: LabReport) -> str:
     for problem in report.problems:
         lines += ["> " + line for line in problem.splitlines()] + [""]
     if report.tests:
-        lines += ["| tier | score | |", "|---|---|---|"]
+        lines += ["![Score per tier](scores.svg)", "", "| tier | score | |", "|---|---|---|"]
         for name, tier in report.tiers.items():
             lines.append(f"| {name} | {tier.score:g} / {tier.max_score:g} | `{bar(tier.score, tier.max_score)}` |")
         lines.append("")
