@@ -82,37 +82,65 @@ def lineage_edges(manifest_path: str | Path) -> list[tuple[str, str]]:
     for node_id, node in manifest["nodes"].items():
         if not node_id.startswith(("model.", "seed.")) or node["package_name"] != manifest["metadata"]["project_name"]:
             continue
-        edges += [(parent, node_id) for parent in node["depends_on"]["nodes"] if parent.startswith(keep)]
+        # seeds carry depends_on without "nodes": they have no parents
+        edges += [(parent, node_id) for parent in node["depends_on"].get("nodes", []) if parent.startswith(keep)]
     return sorted(edges)
 
 
+def lineage_layers(edges: list[tuple[str, str]]) -> dict[str, int]:
+    """Column of each node: sources and seeds at 0, every other node one right of its furthest parent."""
+    parents: dict[str, list[str]] = {}
+    for parent, child in edges:
+        parents.setdefault(child, []).append(parent)
+        parents.setdefault(parent, [])
+    layers: dict[str, int] = {}
+
+    def layer(node: str) -> int:
+        if node not in layers:
+            layers[node] = 1 + max((layer(p) for p in parents[node]), default=-1)
+        return layers[node]
+
+    for node in parents:
+        layer(node)
+    return layers
+
+
+def _kind(node_id: str) -> str:
+    name = node_id.split(".")[-1]
+    if node_id.startswith("source."):
+        return "source"
+    if node_id.startswith("seed."):
+        return "seed"
+    return "staging" if name.startswith("stg_") else "intermediate" if name.startswith("int_") else "mart"
+
+
+COLOURS = {"source": "#d9ead3", "seed": "#d0e0e3", "staging": "#cfe2f3", "intermediate": "#fff2cc", "mart": "#f4cccc"}
+
+
 def draw_lineage(manifest_path: str | Path, out: str | Path | None = None):
-    """Draw the lineage graph in layers: sources and seeds, staging, intermediate, marts."""
+    """Draw the lineage graph left to right, coloured by layer (source, seed, staging, intermediate, mart)."""
     import matplotlib
 
     if out is not None:
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     edges = lineage_edges(manifest_path)
-    nodes = sorted({n for edge in edges for n in edge})
-
-    def layer(node_id: str) -> int:
-        name = node_id.split(".")[-1]
-        if node_id.startswith(("source.", "seed.")):
-            return 0
-        return 1 if name.startswith("stg_") else 2 if name.startswith("int_") else 3
-
+    layers = lineage_layers(edges)
     columns: dict[int, list[str]] = {}
-    for node in nodes:
-        columns.setdefault(layer(node), []).append(node)
-    position = {n: (x, -i) for x, members in columns.items() for i, n in enumerate(members)}
-    fig, ax = plt.subplots(figsize=(13, 0.55 * max(len(m) for m in columns.values()) + 1.5))
-    colours = {0: "#d9ead3", 1: "#cfe2f3", 2: "#fff2cc", 3: "#f4cccc"}
+    for node in sorted(layers, key=lambda n: (_kind(n), n)):
+        columns.setdefault(layers[node], []).append(node)
+    tallest = max((len(m) for m in columns.values()), default=1)
+    position = {n: (2.2 * x, -(i - (len(m) - 1) / 2)) for x, m in columns.items() for i, n in enumerate(m)}
+    fig, ax = plt.subplots(figsize=(2.6 * len(columns) + 1, 0.6 * tallest + 1.6))
     for parent, child in edges:
         (x1, y1), (x2, y2) = position[parent], position[child]
         ax.annotate(
-            "", xy=(x2 - 0.32, y2), xytext=(x1 + 0.32, y1), arrowprops={"arrowstyle": "->", "color": "#777", "lw": 0.8}
+            "",
+            xy=(x2 - 0.75, y2),
+            xytext=(x1 + 0.75, y1),
+            arrowprops={"arrowstyle": "->", "color": "#888", "lw": 0.8, "shrinkA": 0, "shrinkB": 0},
         )
     for node, (x, y) in position.items():
         label = ".".join(node.split(".")[-2:]) if node.startswith("source.") else node.split(".")[-1]
@@ -123,11 +151,18 @@ def draw_lineage(manifest_path: str | Path, out: str | Path | None = None):
             ha="center",
             va="center",
             fontsize=8,
-            bbox={"boxstyle": "round", "fc": colours[layer(node)], "ec": "#555"},
+            bbox={"boxstyle": "round", "fc": COLOURS[_kind(node)], "ec": "#555"},
         )
-    for x, title in enumerate(["sources & seeds", "staging", "intermediate", "marts"]):
-        ax.text(x, 1, title, ha="center", fontsize=10, fontweight="bold")
-    ax.set_xlim(-0.6, 3.6)
+    ax.set_xlim(-1.2, 2.2 * (len(columns) - 1) + 1.2)
+    ax.set_ylim(-tallest / 2 - 0.5, tallest / 2 + 0.5)
+    ax.legend(
+        handles=[Patch(fc=c, ec="#555", label=k) for k, c in COLOURS.items()],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.08),
+        ncol=len(COLOURS),
+        frameon=False,
+        fontsize=8,
+    )
     ax.axis("off")
     fig.tight_layout()
     if out is not None:

@@ -77,20 +77,6 @@ def finance_tag_selects_revenue_models(a: DbtArtifacts) -> None:
            expected="tag finance on orders and country_category_revenue", found=f"tagged finance: {tagged}")
 
 
-@check(tier=Tier.DEFINITION, points=1, concepts=["dbt.layers"])
-def models_live_in_layer_folders(a: DbtArtifacts) -> None:
-    """stg_* models live in models/staging, int_* in models/intermediate, marts in models/marts."""
-    wrong = []
-    for node in a.nodes("model"):
-        folder = node["original_file_path"].split("/")[1] if "/" in node["original_file_path"] else ""
-        want = ("staging" if node["name"].startswith("stg_")
-                else "intermediate" if node["name"].startswith("int_") else "marts")
-        if folder != want:
-            wrong.append(f"{node['original_file_path']} (belongs in models/{want})")
-    expect(a.nodes("model") and not wrong, expected="models sorted into staging/, intermediate/, marts/",
-           found="; ".join(wrong) or "no models")
-
-
 @check(tier=Tier.DEFINITION, points=2, concepts=["dbt.materializations", "dbt.incremental"])
 def materializations_set_per_folder(a: DbtArtifacts) -> None:
     """staging views, intermediate ephemeral, marts tables (set per folder); orders is incremental."""
