@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 LAB ?= all
 WORKSPACE ?= labs
 
-.PHONY: help setup grade test test-fast lint release release-check bench clean
+.PHONY: help setup grade test test-fast lint release release-check images bench clean
 
 help:
 	@echo "make setup          install uv (if missing) and the locked course environment"
@@ -13,6 +13,7 @@ help:
 	@echo "make test-fast      the quick inner loop: tests not marked slow"
 	@echo "make lint           ruff on the grader, tests and solution Python"
 	@echo "make release        regenerate labs/ from solutions/"
+	@echo "make images         build the container images for --isolation container (offline too)"
 	@echo "make bench          time grading against plain dbt build, same run"
 
 setup:
@@ -39,6 +40,9 @@ release: setup
 
 release-check: setup
 	@$(UV) run --frozen grader release --check
+
+images: setup
+	@$(UV) run --frozen grader images build
 
 bench: setup
 	@$(UV) run --frozen python -m grader.bench

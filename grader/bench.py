@@ -1,5 +1,7 @@
 """Benchmark: `grader check 01 --workspace solutions` against a plain `dbt build`, in the same run.
 
+Also times the container runner against the local one when Docker and the runtime image exist.
+
     make bench            (or: uv run python -m grader.bench --repeat 3)
 
 The baseline is what a learner runs by hand: `dbt build` of the same solution project, on the
@@ -60,26 +62,35 @@ def time_plain_build(tmp: Path, project: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def time_grader(tmp: Path) -> float:
+def time_grader(tmp: Path, isolation: str = "local") -> float:
     start = time.perf_counter()
-    done = subprocess.run(
-        [
-            str(BIN / "grader"),
-            "check",
-            "01",
-            "--workspace",
-            str(REPO_ROOT / "solutions"),
-            "--report",
-            str(tmp / "reports"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    cmd = [
+        str(BIN / "grader"),
+        "check",
+        "01",
+        "--workspace",
+        str(REPO_ROOT / "solutions"),
+        "--isolation",
+        isolation,
+        "--report",
+        str(tmp / "reports"),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"grader check failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
     return elapsed
+
+
+def container_runner_ready() -> bool:
+    from grader.runners import RunnerUnavailable
+    from grader.runners.container import ContainerRunner
+
+    try:
+        ContainerRunner()
+    except RunnerUnavailable:
+        return False
+    return True
 
 
 def main() -> int:
@@ -89,17 +100,27 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as name:
         tmp = Path(name)
         project, env = prepare_plain_build(tmp)
-        plain, graded = [], []
+        containers = container_runner_ready()
+        plain, graded, contained = [], [], []
         for round_ in range(1, args.repeat + 1):
             plain.append(time_plain_build(tmp, project, env))
             graded.append(time_grader(tmp))
-            print(f"round {round_}: plain dbt build {plain[-1]:.1f}s, grader check 01 {graded[-1]:.1f}s", flush=True)
+            line = f"round {round_}: plain dbt build {plain[-1]:.1f}s, grader check 01 (local) {graded[-1]:.1f}s"
+            if containers:
+                contained.append(time_grader(tmp, "container"))
+                line += f", (container) {contained[-1]:.1f}s"
+            print(line, flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     p, g = statistics.median(plain), statistics.median(graded)
     print(
         f"\nmedian of {args.repeat}: plain `dbt build` {p:.1f}s | `grader check 01 --workspace solutions` {g:.1f}s"
         f" | ratio {g / p:.2f}x (goal <= 1.5x)"
     )
+    if contained:
+        c = statistics.median(contained)
+        print(f"container runner {c:.1f}s | ratio to local {c / g:.2f}x (goal <= 1.25x)")
+    else:
+        print("container runner not measured: no Docker engine or no runtime image (make images)")
     print(f"peak memory of a child process (grader or its job, largest): {peak_mb:.0f} MB")
     return 0
 

@@ -57,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--check", action="store_true", help="only report differences; exit 1 if any")
     r.set_defaults(func=_release)
 
+    i = sub.add_parser("images", help="build the container images (offline too) or clean up containers")
+    isub = i.add_subparsers()
+    build = isub.add_parser("build", help="build the grader's runtime image if it is missing or stale")
+    build.set_defaults(func=_images_build)
+    clean = isub.add_parser("clean", help="remove every container the grader left behind")
+    clean.set_defaults(func=_images_clean)
+
     d = sub.add_parser("data", help="generate or load Fernhill Market's raw data")
     dsub = d.add_subparsers()
     gen = dsub.add_parser("generate", help="write the raw CSV/JSON files")
@@ -114,6 +121,25 @@ def _release(args: argparse.Namespace) -> int:
         return 1 if problems else 0
     written = release_all(course.REPO_ROOT)
     print(f"released {len(written)} files into labs/")
+    return 0
+
+
+def _images_build(args: argparse.Namespace) -> int:
+    from grader.config import settings
+    from grader.images.build import ImageBuildError, build_runtime
+
+    try:
+        build_runtime(settings(), log=lambda line: print(line, file=sys.stderr, flush=True))
+    except ImageBuildError as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return EXIT_NOT_GRADED
+    return 0
+
+
+def _images_clean(args: argparse.Namespace) -> int:
+    from grader.runners.container import remove_leftovers
+
+    print(f"removed {remove_leftovers()} grader container(s)")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -52,3 +53,20 @@ def starter_report_01(tmp_path_factory: pytest.TempPathFactory) -> LabReport:
     """lab 01 untouched starter (labs/) graded once."""
     root = tmp_path_factory.mktemp("ws-starter")
     return grade(make_workspace(root, "01_dbt_models", LABS / "01_dbt_models"), "01", root / "reports")
+
+
+@pytest.fixture(scope="session")
+def runtime_image() -> str:
+    """The grader's runtime image, built if missing; skipped without Docker, except in CI."""
+    from grader.config import settings
+    from grader.images.build import build_runtime
+    from grader.runners import RunnerUnavailable
+    from grader.runners.container import docker_client
+
+    try:
+        docker_client()
+    except RunnerUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must provide a Docker engine: {exc}")
+        pytest.skip(str(exc))
+    return build_runtime(settings(), log=lambda _line: None)

@@ -45,7 +45,9 @@ class DbtArtifacts(JobArtifacts):
     def run_results(self, phase: str = "build") -> dict[str, Any]:
         path = self.out_dir / f"run_results_{phase}.json"
         if not path.exists():
-            raise MissingArtifact(f"results of the {phase} step", "none (the step failed before dbt ran)")
+            raise MissingArtifact(
+                f"results of the {phase} step", "none (the step did not finish; see the problems above)"
+            )
         return json.loads(path.read_text())
 
     def result(self, unique_id: str, phase: str = "build") -> dict[str, Any] | None:

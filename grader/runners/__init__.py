@@ -10,6 +10,10 @@ def get_runner(isolation: str) -> Runner:
         from grader.runners.local import LocalRunner
 
         return LocalRunner()
+    if isolation == "container":
+        from grader.runners.container import ContainerRunner
+
+        return ContainerRunner()
     raise RunnerUnavailable(
         f"isolation {isolation!r} is not available in this version of the grader; use --isolation local"
     )

@@ -19,6 +19,7 @@ class JobOutcome:
     duration_s: float
     out_dir: Path
     output_tail: str  # last lines of the job's own output, for error reports
+    note: str = ""  # what the runner saw happen, in words (out of memory, say)
 
     @property
     def finished(self) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from grader.model import Status
 from grader.pipeline import Context, Stop
-from grader.runners import RunnerUnavailable
+from grader.runners import JobOutcome, RunnerUnavailable
 
 
 def run(ctx: Context) -> None:
@@ -22,10 +23,7 @@ def run(ctx: Context) -> None:
         **ctx.spec.job_options,
     }
     (ctx.work_dir / "job").mkdir()
-    try:
-        outcome = ctx.runner.run(plan, ctx.work_dir, timeout_s=ctx.spec.timeout_s, on_progress=ctx.on_progress)
-    except RunnerUnavailable as exc:
-        raise Stop(Status.ERROR, str(exc)) from exc
+    outcome = _run_job(ctx, plan)
     ctx.out_dir = out_dir
     record_file = out_dir / "job.json"
     if not record_file.exists():
@@ -35,25 +33,46 @@ def run(ctx: Context) -> None:
         )
     record = json.loads(record_file.read_text())
     ctx.job_steps = record.get("steps", [])
-    if outcome.timed_out:
-        running = next((s["label"] for s in ctx.job_steps if s["status"] == "running"), "the job")
-        ctx.problems.append(
-            f"Stopped after {ctx.spec.timeout_s:.0f}s during '{running}': something in your "
-            "project never finishes (an endless loop?). What finished before is graded."
-        )
-    elif outcome.exit_code != 0:
-        ctx.problems.append(
-            f"The job ended early (exit code {outcome.exit_code}); what finished before is graded. "
-            + " ".join(record.get("problems", []))[:1500]
-        )
+    ctx.problems += _what_went_wrong(ctx, outcome, record)
     if record.get("status") == "not_gradable":
         raise Stop(Status.NOT_GRADABLE, "\n".join(record.get("problems", [])) or "The project could not be built.")
-    for step in ctx.job_steps:
-        if step["status"] == "failed" and step.get("error"):
-            ctx.problems.append(f"{step['label']}: {step['error'][:1500]}")
+    ctx.problems += [
+        f"{s['label']}: {s['error'][:1500]}" for s in ctx.job_steps if s["status"] == "failed" and s.get("error")
+    ]
     if not any(s["name"] == "parse" and s["status"] == "ok" for s in ctx.job_steps):
         raise Stop(
             Status.NOT_GRADABLE,
             "Your project never got as far as being parsed by dbt, so nothing can "
             "be graded. " + (ctx.problems[-1] if ctx.problems else ""),
         )
+
+
+def _run_job(ctx: Context, plan: dict[str, Any]) -> JobOutcome:
+    assert ctx.work_dir is not None
+    try:
+        return ctx.runner.run(plan, ctx.work_dir, timeout_s=ctx.spec.timeout_s, on_progress=ctx.on_progress)
+    except RunnerUnavailable as exc:
+        raise Stop(Status.ERROR, str(exc)) from exc
+    except Exception as exc:  # the runner's machinery failed (Docker died mid-job): never a score
+        raise Stop(
+            Status.ERROR,
+            f"The grading job could not run ({type(exc).__name__}: {exc}). "
+            "This is a problem of the grading machine, not of your work.",
+        ) from exc
+
+
+def _what_went_wrong(ctx: Context, outcome: JobOutcome, record: dict[str, Any]) -> list[str]:
+    """The runner's view of the job's end, in words a learner understands."""
+    problems = [outcome.note] if outcome.note else []
+    if outcome.timed_out:
+        running = next((s["label"] for s in ctx.job_steps if s["status"] == "running"), "the job")
+        problems.append(
+            f"Stopped after {ctx.spec.timeout_s:.0f}s during '{running}': something in your "
+            "project never finishes (an endless loop?). What finished before is graded."
+        )
+    elif outcome.exit_code != 0:
+        problems.append(
+            f"The job ended early (exit code {outcome.exit_code}); what finished before is graded. "
+            + " ".join(record.get("problems", []))[:1500]
+        )
+    return problems

@@ -11,8 +11,11 @@ from grader.model import Tier
 
 
 def _built(a: DbtArtifacts, name: str) -> None:
-    status = a.status(f"model.{a.project_name}.{name}")
-    expect(status == "success", expected=f"model {name} to build", found=f"status {status!r}")
+    result = a.result(f"model.{a.project_name}.{name}") or {}
+    status = result.get("status", "not run")
+    why = (result.get("message") or "").strip().splitlines()
+    expect(status == "success", expected=f"model {name} to build",
+           found=f"status {status!r}" + (f": {' '.join(why[-3:])[:500]}" if why else ""))
 
 
 @check(tier=Tier.INTEGRATION, points=2, concepts=["dbt.profiles_targets"])

@@ -1,0 +1,55 @@
+"""The grader's settings for container isolation, with defaults that work offline and in a Codespace.
+
+Every value can be overridden with an environment variable of the same name in upper case,
+prefixed GRADER_ (e.g. GRADER_MEMORY=4g).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LABEL = "orchestration-course.grader"  # every container the grader starts carries it, for cleanup
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"GRADER_{name.upper()}", default)
+
+
+def lock_fingerprint() -> str:
+    """Changes whenever the locked packages change."""
+    return hashlib.sha256((REPO_ROOT / "uv.lock").read_bytes()).hexdigest()[:12]
+
+
+def runtime_fingerprint() -> str:
+    """Changes whenever what the runtime image contains changes: the lock file or the sandbox code."""
+    digest = hashlib.sha256((REPO_ROOT / "uv.lock").read_bytes())
+    for folder in ("sandbox", "datagen"):
+        for path in sorted((REPO_ROOT / "grader" / folder).rglob("*.py")):
+            digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class ContainerSettings:
+    runtime_image: str = field(
+        default_factory=lambda: _env("runtime_image", f"orchestration-course/grader-runtime:{runtime_fingerprint()}")
+    )
+    # Empty: the official python image where a registry answers, else a local debootstrap base.
+    base_image: str = field(default_factory=lambda: _env("base_image", ""))
+    local_base_image: str = "orchestration-course/debian-python:bookworm"
+    memory: str = field(default_factory=lambda: _env("memory", "3g"))
+    cpus: float = field(default_factory=lambda: float(_env("cpus", "2")))
+    pids: int = field(default_factory=lambda: int(_env("pids", "512")))
+    tmp_size: str = field(default_factory=lambda: _env("tmp_size", "512m"))
+    max_output_bytes: int = 200 * 1024 * 1024  # artifacts copied out of a job, at most
+
+
+def settings() -> ContainerSettings:
+    # Ryuk (testcontainers' reaper) needs an image from a registry; the grader removes its
+    # containers itself, by label, so it is off unless someone turned it on on purpose.
+    os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")
+    return ContainerSettings()

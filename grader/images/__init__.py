@@ -1,0 +1,1 @@
+"""Container images the grader runs jobs in, built locally (no registry needed)."""

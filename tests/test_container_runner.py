@@ -1,0 +1,148 @@
+"""--isolation container: same scores as local, limits enforced from outside, nothing left behind."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.config import LABEL, settings
+from grader.labs import load_spec
+from grader.model import LabReport, Status
+from grader.pipeline import Context, grade_lab
+from grader.runners.container import ContainerRunner
+from tests.conftest import LABS, SOLUTIONS, make_workspace
+
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+
+def grade_in_container(workspace: Path, *, timeout_s: float | None = None) -> LabReport:
+    spec = load_spec("01_dbt_models")
+    if timeout_s is not None:
+        spec = dataclasses.replace(spec, timeout_s=timeout_s)
+    ctx = Context(
+        spec=spec, workspace=workspace, isolation="container", runner=ContainerRunner(), on_progress=lambda _: None
+    )
+    return grade_lab(ctx)
+
+
+def grader_containers() -> list[str]:
+    listed = subprocess.run(
+        ["docker", "ps", "-aq", "--filter", f"label={LABEL}"], capture_output=True, text=True, check=True
+    )
+    return listed.stdout.split()
+
+
+def test_solution_scores_the_same_as_with_the_local_runner(
+    runtime_image: str, solution_report_01: LabReport, tmp_path: Path
+) -> None:
+    """Every test gets the same result in a container as in the local runner: full marks."""
+    report = grade_in_container(make_workspace(tmp_path, "01_dbt_models", SOLUTIONS / "01_dbt_models"))
+    assert report.status is Status.GRADED, report.problems
+    assert [(t.id, t.score) for t in report.tests] == [(t.id, t.score) for t in solution_report_01.tests]
+    assert report.score == report.max_score
+    assert grader_containers() == []
+
+
+def test_starter_scores_zero_in_a_container(runtime_image: str, tmp_path: Path) -> None:
+    """The untouched starter scores 0 in a container too."""
+    report = grade_in_container(make_workspace(tmp_path, "01_dbt_models", LABS / "01_dbt_models"))
+    assert (report.status, report.score) == (Status.GRADED, 0)
+
+
+HOSTILE_MODELS = {
+    "endless_loop": "    while True:\n        pass\n",
+    "allocates_10_gb": "    hog = bytearray(10 * 1024**3)\n    hog[::4096] = b'x' * len(hog[::4096])\n",
+    "calls_the_network": (
+        "    import urllib.request\n    urllib.request.urlopen('http://example.com', timeout=5).read()\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("behaviour", list(HOSTILE_MODELS))
+def test_hostile_python_model_is_contained(runtime_image: str, tmp_path: Path, behaviour: str) -> None:
+    """A Python model that loops, hogs memory or calls out is stopped; the rest is graded; no container stays."""
+    ws = make_workspace(tmp_path, "01_dbt_models", SOLUTIONS / "01_dbt_models")
+    model = ws / "01_dbt_models" / "warehouse" / "models" / "marts" / "customer_segments.py"
+    model.write_text(
+        "def model(dbt, session):\n    dbt.config(materialized='table')\n"
+        + HOSTILE_MODELS[behaviour]
+        + "    return dbt.ref('customers').df()\n"
+    )
+    report = grade_in_container(ws, timeout_s=60)
+    assert report.status is Status.GRADED, report.problems
+    assert report.tiers["definition"].score == report.tiers["definition"].max_score
+    segments = next(t for t in report.tests if t.id == "integration.python_model_segments_customers")
+    assert segments.status != "passed"
+    said = {"endless_loop": "Stopped after 60s", "allocates_10_gb": "ran out of memory (limit 3g)"}
+    if behaviour in said:
+        assert any(said[behaviour] in p for p in report.problems)
+    else:
+        assert "URLError" in segments.message
+    assert grader_containers() == []
+
+
+def test_unreachable_docker_engine_is_an_error_not_a_score(tmp_path: Path) -> None:
+    """With no Docker engine, --isolation container exits 2, status error, with how to start it."""
+    env = {**os.environ, "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grader.cli",
+            "check",
+            "01",
+            "--workspace",
+            str(SOLUTIONS),
+            "--isolation",
+            "container",
+            "--report",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    report = json.loads((tmp_path / "01_dbt_models" / "report.json").read_text())
+    assert (done.returncode, report["status"], report["score"], report["tests"]) == (2, "error", 0, [])
+    assert "Docker engine is not reachable" in report["problems"][0]
+
+
+def test_missing_runtime_image_is_an_error_that_says_how_to_build_it(tmp_path: Path) -> None:
+    """A missing runtime image is an infrastructure error naming `grader images build`."""
+    env = {**os.environ, "GRADER_RUNTIME_IMAGE": "orchestration-course/not-built:never"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grader.cli",
+            "check",
+            "01",
+            "--workspace",
+            str(SOLUTIONS),
+            "--isolation",
+            "container",
+            "--report",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    report = json.loads((tmp_path / "01_dbt_models" / "report.json").read_text())
+    assert (done.returncode, report["status"]) == (2, "error")
+    assert "grader images build" in report["problems"][0]
+
+
+def test_settings_have_offline_friendly_defaults() -> None:
+    """Ryuk is off by default and the image name follows the lock file and sandbox code."""
+    config = settings()
+    assert os.environ["TESTCONTAINERS_RYUK_DISABLED"] == "true"
+    assert config.runtime_image.startswith("orchestration-course/grader-runtime:")
