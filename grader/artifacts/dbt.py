@@ -69,6 +69,16 @@ class DbtArtifacts(JobArtifacts):
         model_id = f"model.{self.project_name}.{model_name}"
         return [t for t in self.nodes("test") if t.get("attached_node") == model_id]
 
+    def overridden_builtin_tests(self) -> list[str]:
+        """Macros of the project that replace dbt's own generic tests (a test that cannot fail)."""
+        builtin = ("unique", "not_null", "accepted_values", "relationships")
+        names = {f"{prefix}test_{name}" for name in builtin for prefix in ("", "default__", "duckdb__", "postgres__")}
+        return sorted(
+            m["name"]
+            for m in self.manifest["macros"].values()
+            if m["package_name"] == self.project_name and m["name"] in names
+        )
+
     def query(self, sql: str, phase: str = "build") -> list[tuple]:
         """Run SQL on a copy of the warehouse, read-only and with file access off.
 
@@ -85,6 +95,19 @@ class DbtArtifacts(JobArtifacts):
             raise MissingArtifact(f"this query to run on your warehouse: {sql}", str(exc).splitlines()[0]) from exc
         finally:
             con.close()
+
+    def query_by_key(self, sql: str, phase: str = "build") -> dict[Any, Any]:
+        """Rows keyed by their first column; a key seen twice fails the check (grain broken)."""
+        rows = self.query(sql, phase)
+        keyed: dict[Any, Any] = {}
+        for row in rows:
+            keyed[row[0]] = row[1] if len(row) == 2 else row[1:]
+        if len(keyed) != len(rows):
+            table = sql.split(" from ")[-1].split()[0]
+            raise MissingArtifact(
+                f"one row per key in {table}", f"{len(rows) - len(keyed)} duplicated rows (the grain is broken)"
+            )
+        return keyed
 
     def relation_types(self, phase: str = "build") -> dict[str, str]:
         rows = self.query(

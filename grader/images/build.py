@@ -105,8 +105,10 @@ def requirements_for(python_version: str, log: Log) -> list[str]:
     if uv is None:
         raise ImageBuildError("uv is needed to export the locked requirements: run this through `uv run`")
     exported = _run([uv, "export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project"], log=log)
-    env = default_environment()
-    env.update(python_full_version=python_version, python_version=".".join(python_version.split(".")[:2]))
+    # the image's Python decides, e.g. soupsieve's release depends on python_full_version
+    env = {str(key): str(value) for key, value in default_environment().items()}
+    env["python_full_version"] = python_version
+    env["python_version"] = ".".join(python_version.split(".")[:2])
     wanted = []
     for line in exported.splitlines():
         line = line.strip()

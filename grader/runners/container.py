@@ -86,6 +86,8 @@ class ContainerRunner:
                 pids_limit=self.config.pids,
                 cap_drop=["ALL"],
                 security_opt=["no-new-privileges"],
+                # a job printing a gigabyte must not write a gigabyte of logs on the host
+                log_config={"type": "json-file", "config": {"max-size": "5m", "max-file": "1"}},
             )
         )
         start = time.monotonic()

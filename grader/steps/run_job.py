@@ -70,6 +70,13 @@ def _what_went_wrong(ctx: Context, outcome: JobOutcome, record: dict[str, Any]) 
             f"Stopped after {ctx.spec.timeout_s:.0f}s during '{running}': something in your "
             "project never finishes (an endless loop?). What finished before is graded."
         )
+    elif record.get("status") == "running":
+        running = next((s["label"] for s in ctx.job_steps if s["status"] == "running"), "the job")
+        problems.append(
+            f"The job stopped during '{running}' without finishing (exit code {outcome.exit_code}): "
+            "something in your project ended the process (sys.exit or os._exit?). "
+            "What finished before is graded."
+        )
     elif outcome.exit_code != 0:
         problems.append(
             f"The job ended early (exit code {outcome.exit_code}); what finished before is graded. "

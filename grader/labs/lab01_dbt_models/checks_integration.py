@@ -18,6 +18,13 @@ def _built(a: DbtArtifacts, name: str) -> None:
            found=f"status {status!r}" + (f": {' '.join(why[-3:])[:500]}" if why else ""))
 
 
+def _tests_are_dbt_s_own(a: DbtArtifacts) -> None:
+    overridden = a.overridden_builtin_tests()
+    expect(not overridden, expected="dbt's own unique / not_null / accepted_values / relationships tests",
+           found=f"your project redefines {', '.join(overridden)}, so their results cannot be trusted",
+           hint="remove those macros: a test you rewrite to always pass proves nothing")
+
+
 @check(tier=Tier.INTEGRATION, points=2, concepts=["dbt.profiles_targets"])
 def learner_profile_connects(a: DbtArtifacts) -> None:
     """Your profiles.yml target dev connects (dbt debug), its DuckDB path taken from FERNHILL_DUCKDB_PATH."""
@@ -51,7 +58,7 @@ def suppliers_json_is_read_as_a_source(a: DbtArtifacts) -> None:
     expect(kind == "BASE TABLE", expected="stg_suppliers materialized as a table (the file is read once, at build)",
            found=f"a {kind or 'missing relation'}: a view would read the JSON file again on every query")
     want = {s["supplier_id"]: s["contact"]["email"] for s in expected(**a.options["data"]).suppliers}
-    got = dict(a.query("select supplier_id, contact_email from stg_suppliers"))
+    got = a.query_by_key("select supplier_id, contact_email from stg_suppliers")
     expect(got == want, expected=f"{len(want)} suppliers with their contact email", found=f"{len(got)}: {got}")
     node = a.model("stg_suppliers")
     expect(any(p.startswith("source.") and ".reference." in p for p in node["depends_on"]["nodes"]),
@@ -61,6 +68,7 @@ def suppliers_json_is_read_as_a_source(a: DbtArtifacts) -> None:
 @check(tier=Tier.INTEGRATION, points=1, concepts=["dbt.sources"])
 def source_tests_run_and_pass(a: DbtArtifacts) -> None:
     """The source tests (not_null on the raw keys) run in the build and pass."""
+    _tests_are_dbt_s_own(a)
     tests = [t for t in a.nodes("test") if any(p.startswith("source.") for p in t["depends_on"]["nodes"])]
     expect(len(tests) >= 2, expected="at least two tests on source columns", found=len(tests))
     statuses = {t["name"]: a.status(t["unique_id"]) for t in tests}
@@ -119,7 +127,7 @@ def python_model_segments_customers(a: DbtArtifacts) -> None:
     expect(node["language"] == "python", expected="customer_segments.py (a Python model)", found=node["language"])
     _built(a, "customer_segments")
     want = expected(**a.options["data"]).segments
-    got = {int(c): s for c, s in a.query("select customer_id, segment from customer_segments")}
+    got = {int(c): s for c, s in a.query_by_key("select customer_id, segment from customer_segments").items()}
     wrong = sorted(c for c in want if got.get(c) != want[c])
     expect(not wrong and len(got) == len(want), expected=f"{len(want)} customers segmented",
            found=f"{len(wrong)} wrong, e.g. customer {wrong[:1]}: {got.get(wrong[0]) if wrong else ''} "
@@ -129,6 +137,7 @@ def python_model_segments_customers(a: DbtArtifacts) -> None:
 @check(tier=Tier.INTEGRATION, points=2, concepts=["dbt.tests_generic"])
 def generic_tests_run_and_pass(a: DbtArtifacts) -> None:
     """The generic tests of the models run in dbt build and all pass."""
+    _tests_are_dbt_s_own(a)
     tests = [t for t in a.nodes("test") if t.get("test_metadata") and (t.get("attached_node") or "").startswith("model.")]
     expect(len(tests) >= 10, expected="at least 10 generic tests on models", found=len(tests))
     failing = {t["name"]: a.status(t["unique_id"]) for t in tests if a.status(t["unique_id"]) != "pass"}
@@ -152,8 +161,8 @@ def singular_range_test_runs_on_orders(a: DbtArtifacts) -> None:
 def country_category_revenue_is_pivoted(a: DbtArtifacts) -> None:
     """country_category_revenue has a revenue column per category with the right sums."""
     want = expected(**a.options["data"]).country_category_revenue
-    rows = a.query("select country_code, food_revenue, kitchen_revenue from country_category_revenue")
-    got = {c: (Decimal(str(f)), Decimal(str(k))) for c, f, k in rows}
+    rows = a.query_by_key("select country_code, food_revenue, kitchen_revenue from country_category_revenue")
+    got = {c: (Decimal(str(f)), Decimal(str(k))) for c, (f, k) in rows.items()}
     wrong = [c for c, v in want.items()
              if c not in got or abs(got[c][0] - v["food"]) > Decimal("0.01") or abs(got[c][1] - v["kitchen"]) > Decimal("0.01")]
     expect(not wrong and len(got) == len(want), expected="food and kitchen revenue per country, returns excluded",
