@@ -84,7 +84,7 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
 
     with rec.step("probes", f"Call macros, analyses and vars ({len(plan['probes'])} probes)"):
         for probe in plan["probes"]:
-            rec.probe(probe["id"], _run_probe(dbt, project, probe))
+            rec.probe(probe["id"], _run_probe(dbt, project, probe, warehouse))
 
     with rec.step("snapshot_build", "Keep the warehouse as built"):
         _copy_warehouse(warehouse, out / "warehouse_build.duckdb")
@@ -113,8 +113,10 @@ def _profile_name(project: Path) -> str:
     return str(config["profile"])
 
 
-def _run_probe(dbt: Dbt, project: Path, probe: dict[str, Any]) -> dict[str, Any]:
+def _run_probe(dbt: Dbt, project: Path, probe: dict[str, Any], warehouse: Path) -> dict[str, Any]:
     kind = probe["kind"]
+    if kind == "planted_row":
+        return _tests_on_a_planted_row(dbt, probe, warehouse)
     if kind == "inline":
         return dbt.show(["--inline", probe["sql"]])
     if kind == "node":
@@ -132,6 +134,34 @@ def _run_probe(dbt: Dbt, project: Path, probe: dict[str, Any]) -> dict[str, Any]
         inv = dbt.invoke(["debug", "--connection", "--target", probe["target"]], common=common)
         return {"ok": inv.success, "error": "" if inv.success else first_error(inv)}
     raise ValueError(f"unknown probe kind {kind!r}")
+
+
+def _tests_on_a_planted_row(dbt: Dbt, probe: dict[str, Any], warehouse: Path) -> dict[str, Any]:
+    """Plant a wrong row, run the learner's tests on it, take the row out again.
+
+    A test that passes on good data proves little until it also fails on bad data.
+    """
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(probe["plant_sql"])
+    except duckdb.Error as exc:
+        return {"ok": False, "error": f"could not plant the row: {str(exc).splitlines()[0]}"}
+    finally:
+        con.close()
+    try:
+        inv = dbt.invoke(["test", "--select", probe["select"]], reuse_manifest=True)
+    finally:
+        con = duckdb.connect(str(warehouse))
+        try:
+            con.execute(probe["remove_sql"])
+        finally:
+            con.close()
+    results = getattr(inv.result, "results", None) or []
+    return {
+        "ok": inv.result is not None,
+        "error": "" if inv.result is not None else first_error(inv),
+        "statuses": {r.node.unique_id: str(r.status) for r in results},
+    }
 
 
 def _copy_if_exists(source: Path, target: Path) -> None:

@@ -155,6 +155,11 @@ def singular_range_test_runs_on_orders(a: DbtArtifacts) -> None:
            expected="a range condition on order_total", found=code[:200])
     statuses = {t["name"]: a.status(t["unique_id"]) for t in singular}
     expect(all(s == "pass" for s in statuses.values()), expected="the singular test passes", found=statuses)
+    planted = a.probe("singular_test_on_a_huge_total")
+    caught = [t["name"] for t in singular if planted.get("statuses", {}).get(t["unique_id"]) == "fail"]
+    expect(caught, expected="the test to fail once an order of 123456.78 is planted in orders",
+           found=f"it still passes ({planted.get('error') or planted.get('statuses')})",
+           hint="a test that cannot fail proves nothing: select the rows outside the expected range")
 
 
 @check(tier=Tier.INTEGRATION, points=2, concepts=["dbt.macro_pivot"])

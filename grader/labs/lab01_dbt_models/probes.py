@@ -30,5 +30,8 @@ PROBES: list[dict] = [
      "vars": {"selected_country": "FR", "selected_year": 2020}},
     {"id": "vars_pl_2017", "kind": "node", "select": "selected_country_population",
      "vars": {"selected_country": "PL", "selected_year": 2017}},
+    {"id": "singular_test_on_a_huge_total", "kind": "planted_row", "select": "test_type:singular",
+     "plant_sql": "insert into orders (order_id, order_total) values (-4242, 123456.78)",
+     "remove_sql": "delete from orders where order_id = -4242"},
     {"id": "learner_profile_dev", "kind": "learner_profile", "target": "dev", "env_var": "FERNHILL_DUCKDB_PATH"},
 ]
