@@ -13,7 +13,7 @@ help:
 	@echo "make test-fast      the quick inner loop: tests not marked slow"
 	@echo "make lint           ruff on the grader, tests and solution Python"
 	@echo "make release        regenerate labs/ from solutions/"
-	@echo "make images         build the container images for --isolation container (offline too)"
+	@echo "make images         build the runtime, PostgreSQL and Redis images (offline too)"
 	@echo "make bench          time grading against plain dbt build, same run"
 
 setup:

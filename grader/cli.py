@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser("images", help="build the container images (offline too) or clean up containers")
     isub = i.add_subparsers()
-    build = isub.add_parser("build", help="build the grader's runtime image if it is missing or stale")
+    build = isub.add_parser("build", help="build the runtime, PostgreSQL and Redis images if missing or stale")
     build.set_defaults(func=_images_build)
     clean = isub.add_parser("clean", help="remove every container the grader left behind")
     clean.set_defaults(func=_images_clean)
@@ -126,10 +126,10 @@ def _release(args: argparse.Namespace) -> int:
 
 def _images_build(args: argparse.Namespace) -> int:
     from grader.config import settings
-    from grader.images.build import ImageBuildError, build_runtime
+    from grader.images.build import ImageBuildError, build_all
 
     try:
-        build_runtime(settings(), log=lambda line: print(line, file=sys.stderr, flush=True))
+        build_all(settings(), log=lambda line: print(line, file=sys.stderr, flush=True))
     except ImageBuildError as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return EXIT_NOT_GRADED

@@ -33,10 +33,29 @@ def runtime_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
+def image_fingerprint(*names: str) -> str:
+    """Changes whenever one of the named files of grader/images/ changes."""
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update((REPO_ROOT / "grader" / "images" / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class ContainerSettings:
     runtime_image: str = field(
         default_factory=lambda: _env("runtime_image", f"orchestration-course/grader-runtime:{runtime_fingerprint()}")
+    )
+    postgres_image: str = field(
+        default_factory=lambda: _env(
+            "postgres_image",
+            f"orchestration-course/postgres:{image_fingerprint('postgres.Dockerfile', 'postgres-entrypoint.sh')}",
+        )
+    )
+    redis_image: str = field(
+        default_factory=lambda: _env(
+            "redis_image", f"orchestration-course/redis:{image_fingerprint('redis.Dockerfile')}"
+        )
     )
     # Empty: the official python image where a registry answers, else a local debootstrap base.
     base_image: str = field(default_factory=lambda: _env("base_image", ""))

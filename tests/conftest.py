@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from grader.grading import grade_workspace
 from grader.model import LabReport
@@ -18,19 +19,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 IGNORE = shutil.ignore_patterns("target", "dbt_packages", "logs", "data", "*.duckdb", ".ipynb_checkpoints")
 
 
-def make_workspace(root: Path, lab: str, source: Path, overlay: Path | None = None) -> Path:
-    """Copy ``source`` (a lab folder) into ``root/lab`` and lay ``overlay``'s files over it."""
+def make_workspace(root: Path, lab: str, source: Path, edits: Path | None = None) -> Path:
+    """Copy ``source`` (a lab folder) into ``root/lab``, then apply the find/replace ``edits`` file."""
     target = root / lab
     shutil.copytree(source, target, ignore=IGNORE)
-    if overlay is not None and overlay.exists():
-        for path in overlay.rglob("*"):
-            if path.is_file():
-                dest = target / path.relative_to(overlay)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                if path.name.endswith(".delete"):
-                    dest.with_name(path.name.removesuffix(".delete")).unlink()
-                else:
-                    shutil.copyfile(path, dest)
+    if edits is not None:
+        for edit in yaml.safe_load(edits.read_text())["edits"]:
+            path = target / edit["file"]
+            text = path.read_text()
+            # a find that no longer matches means the solution moved on: the fixture must follow
+            assert text.count(edit["find"]) == 1, f"{edits}: {edit['find']!r} is not in {edit['file']} exactly once"
+            path.write_text(text.replace(edit["find"], edit["replace"]))
     return root
 
 

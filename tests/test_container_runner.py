@@ -87,9 +87,7 @@ def test_hostile_python_model_is_contained(runtime_image: str, tmp_path: Path, b
     assert grader_containers() == []
 
 
-def test_unreachable_docker_engine_is_an_error_not_a_score(tmp_path: Path) -> None:
-    """With no Docker engine, --isolation container exits 2, status error, with how to start it."""
-    env = {**os.environ, "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+def check_in_container(tmp_path: Path, **env: str) -> tuple[int, dict]:
     done = subprocess.run(
         [
             sys.executable,
@@ -106,38 +104,23 @@ def test_unreachable_docker_engine_is_an_error_not_a_score(tmp_path: Path) -> No
         ],
         capture_output=True,
         text=True,
-        env=env,
+        env={**os.environ, **env},
         check=False,
     )
-    report = json.loads((tmp_path / "01_dbt_models" / "report.json").read_text())
-    assert (done.returncode, report["status"], report["score"], report["tests"]) == (2, "error", 0, [])
+    return done.returncode, json.loads((tmp_path / "01_dbt_models" / "report.json").read_text())
+
+
+def test_unreachable_docker_engine_is_an_error_not_a_score(tmp_path: Path) -> None:
+    """With no Docker engine, --isolation container exits 2, status error, with how to start it."""
+    code, report = check_in_container(tmp_path, DOCKER_HOST="unix:///nonexistent/docker.sock")
+    assert (code, report["status"], report["score"], report["tests"]) == (2, "error", 0, [])
     assert "Docker engine is not reachable" in report["problems"][0]
 
 
 def test_missing_runtime_image_is_an_error_that_says_how_to_build_it(tmp_path: Path) -> None:
     """A missing runtime image is an infrastructure error naming `grader images build`."""
-    env = {**os.environ, "GRADER_RUNTIME_IMAGE": "orchestration-course/not-built:never"}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grader.cli",
-            "check",
-            "01",
-            "--workspace",
-            str(SOLUTIONS),
-            "--isolation",
-            "container",
-            "--report",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    report = json.loads((tmp_path / "01_dbt_models" / "report.json").read_text())
-    assert (done.returncode, report["status"]) == (2, "error")
+    code, report = check_in_container(tmp_path, GRADER_RUNTIME_IMAGE="orchestration-course/not-built:never")
+    assert (code, report["status"]) == (2, "error")
     assert "grader images build" in report["problems"][0]
 
 

@@ -51,7 +51,7 @@ def test_failed_messages_teach(starter_report_01: LabReport) -> None:
 def test_wrong_submission_loses_exactly_its_points(fixture: Path, tmp_path: Path) -> None:
     """A plausible wrong submission fails exactly the tests listed beside it."""
     expected = yaml.safe_load((fixture / "expected.yml").read_text())
-    workspace = make_workspace(tmp_path, "01_dbt_models", SOLUTIONS / "01_dbt_models", fixture / "files")
+    workspace = make_workspace(tmp_path, "01_dbt_models", SOLUTIONS / "01_dbt_models", fixture / "edits.yml")
     report = grade(workspace, "01", tmp_path / "reports")
     failed = sorted(t.id for t in report.tests if t.status != "passed")
     assert report.status.value == expected.get("status", "graded"), report.problems

@@ -1,4 +1,4 @@
-"""`grader images build`: the runtime image, built without any registry if need be.
+"""`grader images build`: the runtime, PostgreSQL and Redis images, built without a registry if need be.
 
 Three steps: a base image with Python 3.11 (the official one where a registry answers, else
 Debian from debootstrap piped into `docker import`), a wheelhouse of the locked packages built on
@@ -173,3 +173,40 @@ def build_runtime(settings: ContainerSettings, log: Log = print) -> str:
         )
     log(f"built {settings.runtime_image}")
     return settings.runtime_image
+
+
+def build_service(name: str, dockerfile: str, settings: ContainerSettings, log: Log = print) -> str:
+    """Build a service image (PostgreSQL, Redis) from Debian's packages on the same base."""
+    if image_exists(name):
+        log(f"{name} is up to date")
+        return name
+    base = base_image(settings, log)
+    folder = REPO_ROOT / "grader" / "images"
+    _run(
+        [
+            "docker",
+            "build",
+            "-q",
+            "-t",
+            name,
+            "--build-arg",
+            f"BASE_IMAGE={base}",
+            "--label",
+            "orchestration-course.image=service",
+            "-f",
+            str(folder / dockerfile),
+            str(folder),
+        ],
+        log=log,
+    )
+    log(f"built {name}")
+    return name
+
+
+def build_all(settings: ContainerSettings, log: Log = print) -> list[str]:
+    """Every image the grader uses: the runtime, PostgreSQL and Redis."""
+    return [
+        build_runtime(settings, log),
+        build_service(settings.postgres_image, "postgres.Dockerfile", settings, log),
+        build_service(settings.redis_image, "redis.Dockerfile", settings, log),
+    ]
