@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import json
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from grader.grading import grade_workspace, lab_ids
 from grader.labs import UnknownLab
-from grader.model import LabReport, Tier
+from grader.model import LabReport, Status, Tier
+from grader.reports import write_reports
+from grader.reports.gradescope import to_gradescope
+from grader.submissions import Submission, find_submissions
 
 
 def grade_cohort(
@@ -24,28 +29,52 @@ def grade_cohort(
     except UnknownLab as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2
-    learners = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
+    with tempfile.TemporaryDirectory(prefix="cohort-") as scratch:
+        found = find_submissions(submissions, Path(scratch))
 
-    def grade(learner: Path) -> tuple[str, list[LabReport]]:
-        reports: list[LabReport] = []
-        for lab in wanted:
-            reports += (
-                grade_workspace(
-                    learner, lab, isolation=isolation, report_dir=report_dir / learner.name, tests=tests, quiet=True
+        def grade(sub: Submission) -> tuple[str, list[LabReport]]:
+            return sub.learner, _grade_submission(sub, wanted, isolation, report_dir / sub.learner, tests)
+
+        results: dict[str, list[LabReport]] = {}
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for done, (name, reports) in enumerate(pool.map(grade, found), start=1):
+                results[name] = reports
+                (report_dir / name).mkdir(parents=True, exist_ok=True)
+                (report_dir / name / "gradescope_results.json").write_text(
+                    json.dumps(to_gradescope(reports), indent=2) + "\n"
                 )
-                or []
-            )
-        return learner.name, reports
-
-    results: dict[str, list[LabReport]] = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for done, (name, reports) in enumerate(pool.map(grade, learners), start=1):
-            results[name] = reports
-            scores = ", ".join(f"{r.lab}: {r.score:g}/{r.max_score:g} ({r.status.value})" for r in reports)
-            print(f"[{done}/{len(learners)}] {name}: {scores}", file=sys.stderr, flush=True)
+                scores = ", ".join(f"{r.lab}: {r.score:g}/{r.max_score:g} ({r.status.value})" for r in reports)
+                print(f"{_bar(done, len(found))} [{done}/{len(found)}] {name}: {scores}", file=sys.stderr, flush=True)
     _write_gradebook(report_dir / "gradebook.csv", results, wanted)
     graded = all(r.status.value == "graded" for reports in results.values() for r in reports)
     return 0 if graded else 2
+
+
+def _grade_submission(
+    sub: Submission, labs: list[str], isolation: str, report_dir: Path, tests: Path | None
+) -> list[LabReport]:
+    if sub.workspace is None:
+        unopened = [
+            LabReport(
+                lab=lab, workspace=sub.learner, isolation=isolation, status=Status.NOT_GRADABLE, problems=(sub.problem,)
+            )
+            for lab in labs
+        ]
+        for report in unopened:
+            write_reports(report, report_dir / report.lab)
+        return unopened
+    reports: list[LabReport] = []
+    for lab in labs:
+        graded = grade_workspace(
+            sub.workspace, lab, isolation=isolation, report_dir=report_dir, tests=tests, quiet=True
+        )
+        reports += graded or []
+    return reports
+
+
+def _bar(done: int, total: int, width: int = 20) -> str:
+    filled = round(width * done / total) if total else width
+    return "[" + "#" * filled + "." * (width - filled) + "]"
 
 
 def _write_gradebook(path: Path, results: dict[str, list[LabReport]], labs: list[str]) -> None:
@@ -63,7 +92,7 @@ def _write_gradebook(path: Path, results: dict[str, list[LabReport]], labs: list
             for lab in labs:
                 report = by_lab.get(lab)
                 tiers = report.tiers if report else {}
-                row += [report.score if report else 0, report.status.value if report else "missing"]
-                row += [tiers[t.value].score if t.value in tiers else "" for t in Tier]
-            row.append(round(sum(r.score for r in reports), 2))
+                row += [f"{report.score if report else 0:g}", report.status.value if report else "missing"]
+                row += [f"{tiers[t.value].score:g}" if t.value in tiers else "" for t in Tier]
+            row.append(f"{sum(r.score for r in reports):g}")
             writer.writerow(row)

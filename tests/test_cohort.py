@@ -1,26 +1,57 @@
-"""`grader grade` grades every submission of a cohort and writes one gradebook."""
+"""`grader grade` grades every submission of a cohort, zips included, into one gradebook."""
 
 from __future__ import annotations
 
 import csv
+import json
+import stat
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from grader.submissions import UnsafeZip, extract_zip
 from tests.conftest import LABS, SOLUTIONS, make_workspace
 
-pytestmark = pytest.mark.slow
+
+def zip_folder(folder: Path, archive: Path, prefix: str) -> Path:
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"{prefix}/{path.relative_to(folder)}")
+    return archive
 
 
-def test_cohort_gradebook_has_a_row_per_learner(tmp_path: Path) -> None:
-    """Two learners and a folder that is not a submission: each gets a row, the batch goes on."""
-    cohort = tmp_path / "cohort"
-    make_workspace(cohort / "ada", "01_dbt_models", SOLUTIONS / "01_dbt_models")
-    make_workspace(cohort / "bo", "01_dbt_models", LABS / "01_dbt_models")
-    (cohort / "empty").mkdir()
-    done = subprocess.run(
+def test_zip_with_a_parent_path_is_refused(tmp_path: Path) -> None:
+    """A member named ../x would land outside the submission: the zip is not extracted."""
+    with zipfile.ZipFile(tmp_path / "evil.zip", "w") as zf:
+        zf.writestr("../escape.txt", "out")
+    with pytest.raises(UnsafeZip, match="outside the submission"):
+        extract_zip(tmp_path / "evil.zip", tmp_path / "out")
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_zip_with_a_symbolic_link_is_refused(tmp_path: Path) -> None:
+    """A symbolic link inside a zip could point anywhere: the zip is not extracted."""
+    info = zipfile.ZipInfo("01_dbt_models/link")
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    with zipfile.ZipFile(tmp_path / "link.zip", "w") as zf:
+        zf.writestr(info, "/etc/passwd")
+    with pytest.raises(UnsafeZip, match="symbolic link"):
+        extract_zip(tmp_path / "link.zip", tmp_path / "out")
+
+
+def test_zip_with_a_top_folder_finds_the_labs(tmp_path: Path) -> None:
+    """labs/01_dbt_models/... inside a zip is found as the workspace."""
+    make_workspace(tmp_path / "src", "01_dbt_models", LABS / "01_dbt_models")
+    archive = zip_folder(tmp_path / "src", tmp_path / "cy.zip", "labs")
+    assert extract_zip(archive, tmp_path / "out") == tmp_path / "out" / "labs"
+
+
+def grade_cohort(cohort: Path, reports: Path, jobs: int) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -31,18 +62,47 @@ def test_cohort_gradebook_has_a_row_per_learner(tmp_path: Path) -> None:
             "01",
             "--isolation",
             "local",
+            "--jobs",
+            str(jobs),
             "--report",
-            str(tmp_path / "reports"),
+            str(reports),
         ],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert done.returncode == 2  # one submission could not be graded
-    with (tmp_path / "reports" / "gradebook.csv").open() as f:
+
+
+@pytest.mark.slow
+def test_cohort_is_graded_into_one_gradebook_the_same_way_twice(tmp_path: Path) -> None:
+    """Folders and zips are graded, broken ones reported, and a regrade gives an identical gradebook."""
+    cohort = tmp_path / "cohort"
+    make_workspace(cohort / "ada", "01_dbt_models", SOLUTIONS / "01_dbt_models")
+    make_workspace(cohort / "bo", "01_dbt_models", LABS / "01_dbt_models")
+    make_workspace(tmp_path / "cy-src", "01_dbt_models", SOLUTIONS / "01_dbt_models")
+    zip_folder(tmp_path / "cy-src", cohort / "cy.zip", "labs")
+    with zipfile.ZipFile(cohort / "dee.zip", "w") as zf:
+        zf.writestr("../../escape.txt", "out")
+    (cohort / "eve").mkdir()
+
+    first = grade_cohort(cohort, tmp_path / "r1", jobs=1)
+    assert first.returncode == 2  # dee and eve could not be graded; the batch went on
+    with (tmp_path / "r1" / "gradebook.csv").open() as f:
         rows = {r["learner"]: r for r in csv.DictReader(f)}
-    assert (rows["ada"]["01_dbt_models"], rows["ada"]["01_dbt_models_status"]) == ("71.0", "graded")
-    assert (rows["bo"]["01_dbt_models"], rows["bo"]["01_dbt_models_status"]) == ("0.0", "graded")
-    assert rows["empty"]["01_dbt_models_status"] == "not_gradable"
-    assert (tmp_path / "reports" / "ada" / "01_dbt_models" / "feedback.md").exists()
-    assert "[3/3]" in done.stderr
+    assert {k: (v["01_dbt_models"], v["01_dbt_models_status"]) for k, v in rows.items()} == {
+        "ada": ("71", "graded"),
+        "bo": ("0", "graded"),
+        "cy": ("71", "graded"),
+        "dee": ("0", "not_gradable"),
+        "eve": ("0", "not_gradable"),
+    }
+    dee = json.loads((tmp_path / "r1" / "dee" / "01_dbt_models" / "report.json").read_text())
+    assert "could not be opened" in dee["problems"][0]
+    gradescope = json.loads((tmp_path / "r1" / "ada" / "gradescope_results.json").read_text())
+    assert gradescope["score"] == 71.0
+    assert all({"name", "score", "max_score", "output"} <= set(t) for t in gradescope["tests"])
+    assert (tmp_path / "r1" / "ada" / "01_dbt_models" / "feedback.html").exists()
+    assert "[5/5]" in first.stderr
+
+    grade_cohort(cohort, tmp_path / "r2", jobs=2)
+    assert (tmp_path / "r1" / "gradebook.csv").read_bytes() == (tmp_path / "r2" / "gradebook.csv").read_bytes()

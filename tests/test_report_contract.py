@@ -66,6 +66,17 @@ def test_score_chart_is_an_svg_with_a_bar_per_tier(tmp_path: Path) -> None:
     assert "![Score per tier](scores.svg)" in (tmp_path / "feedback.md").read_text()
 
 
+def test_html_feedback_is_self_contained(tmp_path: Path) -> None:
+    """feedback.html embeds its chart and needs nothing from the network."""
+    write_reports(sample_report(), tmp_path)
+    page = (tmp_path / "feedback.html").read_text()
+    assert "<svg" in page
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in page
+    assert "<script" not in page
+    assert page.index("To fix") < page.index("Passed")
+
+
 def test_feedback_page_lists_what_to_fix_first(tmp_path: Path) -> None:
     """feedback.md shows the score, a bar per tier and the failed test before the passed ones."""
     write_reports(sample_report(), tmp_path)
@@ -95,7 +106,7 @@ def test_check_on_solutions_exits_0_and_writes_all_reports(tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stdout + done.stderr
     written = {p.name for p in (tmp_path / "01_dbt_models").iterdir()}
-    assert written == {"report.json", "junit.xml", "feedback.md", "scores.svg"}
+    assert written == {"report.json", "junit.xml", "feedback.md", "feedback.html", "scores.svg"}
     assert "validation" in done.stdout
     assert "Feedback:" in done.stdout
     assert "Checking the e2e tier" in done.stderr

@@ -70,11 +70,12 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
 
     # Unit tests run on their own: inside `dbt build` a failing unit test skips its model and
     # everything downstream, and one wrong expression would cost the points of the whole lab.
-    with rec.step("build", "Build seeds, models and data tests (dbt build)"):
+    with rec.step("build", "Build seeds, models and data tests (dbt build)") as entry:
         inv = dbt.invoke(["build", "--exclude", "test_type:unit"], reuse_manifest=True)
         _copy_if_exists(work / "target" / "run_results.json", out / "run_results_build.json")
         if inv.result is None:
             raise StepFailed(first_error(inv))
+        entry["summary"] = _summary(inv.result.results)
 
     with rec.step("unit_tests", "Run the unit tests (dbt test --select test_type:unit)"):
         inv = dbt.invoke(["test", "--select", "test_type:unit"], reuse_manifest=True)
@@ -98,6 +99,21 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
             _copy_warehouse(warehouse, out / "warehouse_incremental.duckdb")
             if not inv.success:
                 raise StepFailed(first_error(inv))
+
+
+def _summary(results: list[Any]) -> dict[str, Any]:
+    """Counts per status and the first errors, so a learner sees at once what broke."""
+    counts: dict[str, int] = {}
+    problems: list[str] = []
+    for result in sorted(results, key=lambda r: r.node.unique_id):  # threads finish in any order
+        status = str(result.status)
+        counts[status] = counts.get(status, 0) + 1
+        if status in ("error", "fail") and len(problems) < 5:
+            lines = [line.strip() for line in (result.message or "").splitlines() if line.strip()]
+            # the database's own sentence, not dbt's "Runtime Error in model ..." header
+            said = [x for x in lines if "Error" in x and not x.startswith(("Runtime Error in", "Compilation Error in"))]
+            problems.append(f"{result.node.name}: {(said or lines or [status])[0][:300]}")
+    return {"counts": counts, "first_problems": problems}
 
 
 def _profile_name(project: Path) -> str:

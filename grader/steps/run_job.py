@@ -36,9 +36,11 @@ def run(ctx: Context) -> None:
     ctx.problems += _what_went_wrong(ctx, outcome, record)
     if record.get("status") == "not_gradable":
         raise Stop(Status.NOT_GRADABLE, "\n".join(record.get("problems", [])) or "The project could not be built.")
-    ctx.problems += [
-        f"{s['label']}: {s['error'][:1500]}" for s in ctx.job_steps if s["status"] == "failed" and s.get("error")
-    ]
+    for step in ctx.job_steps:
+        if _has_failures(step.get("summary")):
+            ctx.problems.append(_build_summary(step["summary"]))
+        if step["status"] == "failed" and step.get("error"):
+            ctx.problems.append(f"{step['label']}: {step['error'][:1500]}")
     if not any(s["name"] == "parse" and s["status"] == "ok" for s in ctx.job_steps):
         raise Stop(
             Status.NOT_GRADABLE,
@@ -83,3 +85,21 @@ def _what_went_wrong(ctx: Context, outcome: JobOutcome, record: dict[str, Any]) 
             + " ".join(record.get("problems", []))[:1500]
         )
     return problems
+
+
+def _has_failures(summary: dict[str, Any] | None) -> bool:
+    return summary is not None and any(summary["counts"].get(k) for k in ("error", "fail", "skipped"))
+
+
+def _build_summary(summary: dict[str, Any]) -> str:
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["counts"].items()))
+    first = "\n".join(f"- {p}" for p in summary["first_problems"])
+    if not first:
+        return f"dbt build: {counts}."
+    hint = (
+        "\n(A model that still holds only its TODO line is empty SQL, which fails with "
+        "'syntax error at or near \")\"'.)"
+        if 'near ")"' in first
+        else ""
+    )
+    return f"dbt build: {counts}. First problems:\n{first}{hint}"
