@@ -45,8 +45,8 @@ def ci_workflow_runs_slim_dbt_build(a: DbtArtifacts) -> None:
     workflow = a.read_yaml("ci/dbt-ci.yml")
     expect(isinstance(workflow, dict) and isinstance(workflow.get("jobs"), dict),
            expected="a GitHub Actions workflow with `jobs:` in ci/dbt-ci.yml", found=workflow)
-    runs = [str(step.get("run", "")) for job in workflow["jobs"].values() if isinstance(job, dict)
-            for step in job.get("steps", []) or [] if isinstance(step, dict)]
+    runs = [str(step["run"]) for job in workflow["jobs"].values() if isinstance(job, dict)
+            for step in job.get("steps", []) or [] if isinstance(step, dict) and step.get("run")]
     builds = [r for r in runs if "dbt build" in r]
     expect(builds, expected="a step that runs `dbt build`", found=f"steps running: {runs}")
     slim = [r for r in builds if "state:modified+" in r and "--defer" in r and "--state" in r]
