@@ -105,3 +105,21 @@ def test_lab_without_grader_exits_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "no grader yet" in done.stderr
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_crash_of_the_graders_own_job_is_an_error(tmp_path: Path) -> None:
+    """When the job's own code fails (not the learner's), the report is an error, never a score."""
+    from grader.labs import load_spec
+    from grader.model import Status
+    from grader.pipeline import Context, grade_lab
+    from grader.runners import get_runner
+
+    ws = make_workspace(tmp_path / "ws", "01_dbt_models", SOLUTIONS / "01_dbt_models")
+    spec = load_spec("01_dbt_models")
+    assert spec is not None
+    broken = type(spec)(**{**spec.__dict__, "job_options": {**spec.job_options, "data": {"seed": 1, "scale": "x"}}})
+    ctx = Context(spec=broken, workspace=ws, isolation="local", runner=get_runner("local"), on_progress=lambda _: None)
+    report = grade_lab(ctx)
+    assert report.status is Status.ERROR
+    assert "problem of the grader" in report.problems[-1]
+    assert report.tests == ()

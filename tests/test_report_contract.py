@@ -109,4 +109,4 @@ def test_check_on_solutions_exits_0_and_writes_all_reports(tmp_path: Path) -> No
     assert written == {"report.json", "junit.xml", "feedback.md", "feedback.html", "scores.svg"}
     assert "validation" in done.stdout
     assert "Feedback:" in done.stdout
-    assert "Checking the e2e tier" in done.stderr
+    assert "e2e tier: 3/3 tests passed, 8/8 points" in done.stderr

@@ -16,12 +16,14 @@ def run(ctx: Context) -> None:
     spec = ctx.spec
     ctx.artifacts = spec.artifacts(ctx.out_dir, ctx.staged_lab, ctx.staged_lab / spec.project, spec.job_options)
     checks = collect([*import_modules(spec.check_modules), *ctx.extra_check_modules])
-    current_tier = None
-    for item in checks:
-        if item.tier is not current_tier:
-            current_tier = item.tier
-            ctx.on_progress(f"Checking the {current_tier.value} tier")
-        ctx.results.append(judge_one(item, ctx))
+    for tier in dict.fromkeys(item.tier for item in checks):
+        results = [judge_one(item, ctx) for item in checks if item.tier is tier]
+        ctx.results += results
+        passed = sum(r.status == "passed" for r in results)
+        ctx.on_progress(
+            f"{tier.value} tier: {passed}/{len(results)} tests passed, "
+            f"{sum(r.score for r in results):g}/{sum(r.max_score for r in results):g} points"
+        )
 
 
 def judge_one(item: Check, ctx: Context) -> TestResult:

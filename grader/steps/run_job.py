@@ -34,6 +34,14 @@ def run(ctx: Context) -> None:
     record = json.loads(record_file.read_text())
     ctx.job_steps = record.get("steps", [])
     ctx.problems += _what_went_wrong(ctx, outcome, record)
+    if record.get("status") == "crashed":
+        # learner failures are caught inside the job (dbt reports them); an exception that escaped
+        # it is the grader's own failure, which must never turn into a score
+        raise Stop(
+            Status.ERROR,
+            "The grading job itself failed, which is a problem of the grader, not of your "
+            "work: " + " ".join(record.get("problems", []))[:1500],
+        )
     if record.get("status") == "not_gradable":
         raise Stop(Status.NOT_GRADABLE, "\n".join(record.get("problems", [])) or "The project could not be built.")
     for step in ctx.job_steps:
