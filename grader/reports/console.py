@@ -29,5 +29,5 @@ def summary(report: LabReport, report_path: str) -> str:
             out.append(f"    - {t.id}: {t.message.splitlines()[1] if len(t.message.splitlines()) > 1 else t.message}")
     if report.status is not Status.GRADED:
         out += ["  " + line for p in report.problems for line in p.splitlines()[:12]]
-    out.append(f"  Feedback: {report_path}")
+    out.append(f"  Feedback: {report_path} (and feedback.html beside it, to open in a browser)")
     return "\n".join(out)

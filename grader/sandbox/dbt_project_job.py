@@ -141,13 +141,19 @@ def _run_probe(dbt: Dbt, project: Path, probe: dict[str, Any], warehouse: Path) 
             args += ["--vars", yaml.safe_dump(probe["vars"], default_flow_style=True).strip()]
         return dbt.show(args)
     if kind == "learner_profile":
-        # The learner's own profiles.yml, pointed at a scratch database through the env var.
+        # The learner's own profiles.yml, pointed at a scratch database through the env var,
+        # which is put back afterwards so later steps see the grader's value.
+        saved = os.environ.get(probe["env_var"])
         os.environ[probe["env_var"]] = str(
             Path(dbt.common[dbt.common.index("--target-path") + 1]).parent / "learner.duckdb"
         )
         common = list(dbt.deps_common)
         common[common.index("--profiles-dir") + 1] = str(project)
-        inv = dbt.invoke(["debug", "--connection", "--target", probe["target"]], common=common)
+        try:
+            inv = dbt.invoke(["debug", "--connection", "--target", probe["target"]], common=common)
+        finally:
+            if saved is not None:
+                os.environ[probe["env_var"]] = saved
         return {"ok": inv.success, "error": "" if inv.success else first_error(inv)}
     raise ValueError(f"unknown probe kind {kind!r}")
 
