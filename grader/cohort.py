@@ -13,6 +13,7 @@ from grader.grading import grade_workspace, lab_ids
 from grader.labs import UnknownLab
 from grader.model import LabReport, Status, Tier
 from grader.reports import write_reports
+from grader.reports.cohort_page import cohort_page
 from grader.reports.gradescope import to_gradescope
 from grader.submissions import Submission, find_submissions
 
@@ -46,6 +47,8 @@ def grade_cohort(
                 scores = ", ".join(f"{r.lab}: {r.score:g}/{r.max_score:g} ({r.status.value})" for r in reports)
                 print(f"{_bar(done, len(found))} [{done}/{len(found)}] {name}: {scores}", file=sys.stderr, flush=True)
     _write_gradebook(report_dir / "gradebook.csv", results, wanted)
+    (report_dir / "index.html").write_text(cohort_page(results, wanted))
+    print(f"gradebook: {report_dir / 'gradebook.csv'}; overview: {report_dir / 'index.html'}", file=sys.stderr)
     graded = all(r.status.value == "graded" for reports in results.values() for r in reports)
     return 0 if graded else 2
 

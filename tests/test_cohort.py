@@ -103,6 +103,9 @@ def test_cohort_is_graded_into_one_gradebook_the_same_way_twice(tmp_path: Path) 
     assert all({"name", "score", "max_score", "output"} <= set(t) for t in gradescope["tests"])
     assert (tmp_path / "r1" / "ada" / "01_dbt_models" / "feedback.html").exists()
     assert "[5/5]" in first.stderr
+    overview = (tmp_path / "r1" / "index.html").read_text()
+    assert all(f"<td>{name}</td>" in overview for name in ("ada", "bo", "cy", "dee", "eve"))
+    assert "ada/01_dbt_models/feedback.html" in overview
 
     grade_cohort(cohort, tmp_path / "r2", jobs=2)
     assert (tmp_path / "r1" / "gradebook.csv").read_bytes() == (tmp_path / "r2" / "gradebook.csv").read_bytes()
