@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from grader.grading import grade_workspace
+from grader.labs import load_spec
 from grader.model import LabReport
+from grader.pipeline import Context, grade_lab
+from grader.runners import get_runner
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
@@ -38,6 +43,20 @@ def grade(workspace: Path, lab: str, report_dir: Path) -> LabReport:
     assert reports is not None
     assert len(reports) == 1
     return reports[0]
+
+
+def grade_lab01(workspace: Path, isolation: str = "local", **spec_changes: Any) -> LabReport:
+    """Grade lab 01 through the pipeline with some of its spec changed (a shorter timeout, say)."""
+    spec = load_spec("01_dbt_models")
+    assert spec is not None
+    ctx = Context(
+        spec=dataclasses.replace(spec, **spec_changes),
+        workspace=workspace,
+        isolation=isolation,
+        runner=get_runner(isolation),
+        on_progress=lambda _: None,
+    )
+    return grade_lab(ctx)
 
 
 @pytest.fixture(scope="session")

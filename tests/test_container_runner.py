@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import subprocess
@@ -12,23 +11,14 @@ from pathlib import Path
 import pytest
 
 from grader.config import LABEL, settings
-from grader.labs import load_spec
 from grader.model import LabReport, Status
-from grader.pipeline import Context, grade_lab
-from grader.runners.container import ContainerRunner
-from tests.conftest import LABS, SOLUTIONS, make_workspace
+from tests.conftest import LABS, SOLUTIONS, grade_lab01, make_workspace
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 
-def grade_in_container(workspace: Path, *, timeout_s: float | None = None) -> LabReport:
-    spec = load_spec("01_dbt_models")
-    if timeout_s is not None:
-        spec = dataclasses.replace(spec, timeout_s=timeout_s)
-    ctx = Context(
-        spec=spec, workspace=workspace, isolation="container", runner=ContainerRunner(), on_progress=lambda _: None
-    )
-    return grade_lab(ctx)
+def grade_in_container(workspace: Path, **spec_changes: float) -> LabReport:
+    return grade_lab01(workspace, "container", **spec_changes)
 
 
 def grader_containers() -> list[str]:

@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.labs import load_spec
 from grader.model import LabReport, Status
-from grader.pipeline import Context, grade_lab
-from grader.runners import get_runner
-from tests.conftest import SOLUTIONS, make_workspace
+from tests.conftest import SOLUTIONS, grade_lab01, make_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -180,12 +177,7 @@ def grade_case(name: str, isolation: str, tmp_path: Path) -> LabReport:
             path.write_text(content)
     for relative, target in case.links.items():
         os.symlink(target, lab / relative)
-    spec = load_spec("01_dbt_models")
-    spec = type(spec)(**{**spec.__dict__, "timeout_s": 60.0})
-    ctx = Context(
-        spec=spec, workspace=ws, isolation=isolation, runner=get_runner(isolation), on_progress=lambda _: None
-    )
-    return grade_lab(ctx)
+    return grade_lab01(ws, isolation, timeout_s=60.0)
 
 
 LOCAL = [n for n, c in CASES.items() if not c.container_only]

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from grader.labs import load_spec
 from grader.model import Status
-from grader.pipeline import Context, grade_lab
-from grader.runners import get_runner
-from tests.conftest import SOLUTIONS, make_workspace
+from tests.conftest import SOLUTIONS, grade_lab01, make_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -31,12 +27,10 @@ def test_endless_python_model_is_killed_and_the_rest_graded(tmp_path: Path) -> N
     """A model that loops forever is killed from outside; parse-time tiers are still graded."""
     ws = make_workspace(tmp_path / "ws", "01_dbt_models", SOLUTIONS / "01_dbt_models")
     (ws / "01_dbt_models" / "warehouse" / "models" / "marts" / "customer_segments.py").write_text(ENDLESS_MODEL)
-    spec = dataclasses.replace(load_spec("01_dbt_models"), timeout_s=40)
-    ctx = Context(spec=spec, workspace=ws, isolation="local", runner=get_runner("local"), on_progress=lambda _: None)
-    report = grade_lab(ctx)
+    report = grade_lab01(ws, timeout_s=40)
     assert report.status is Status.GRADED
     assert any("Stopped after 40s" in p for p in report.problems)
     assert report.tiers["definition"].score == report.tiers["definition"].max_score
     assert report.tiers["integration"].score < report.tiers["integration"].max_score
-    leftovers = subprocess.run(["pgrep", "-f", str(ctx.work_dir)], capture_output=True, text=True, check=False)
+    leftovers = subprocess.run(["pgrep", "-f", "grader.sandbox"], capture_output=True, text=True, check=False)
     assert leftovers.stdout.strip() == ""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SOLUTIONS, make_workspace
+from tests.conftest import SOLUTIONS, grade_lab01, make_workspace
 
 
 def run_check(workspace: Path, report: Path) -> tuple[int, str, dict]:
@@ -111,15 +111,11 @@ def test_a_crash_of_the_graders_own_job_is_an_error(tmp_path: Path) -> None:
     """When the job's own code fails (not the learner's), the report is an error, never a score."""
     from grader.labs import load_spec
     from grader.model import Status
-    from grader.pipeline import Context, grade_lab
-    from grader.runners import get_runner
 
     ws = make_workspace(tmp_path / "ws", "01_dbt_models", SOLUTIONS / "01_dbt_models")
     spec = load_spec("01_dbt_models")
     assert spec is not None
-    broken = type(spec)(**{**spec.__dict__, "job_options": {**spec.job_options, "data": {"seed": 1, "scale": "x"}}})
-    ctx = Context(spec=broken, workspace=ws, isolation="local", runner=get_runner("local"), on_progress=lambda _: None)
-    report = grade_lab(ctx)
+    report = grade_lab01(ws, job_options={**spec.job_options, "data": {"seed": 1, "scale": "x"}})
     assert report.status is Status.ERROR
     assert "problem of the grader" in report.problems[-1]
     assert report.tests == ()

@@ -148,8 +148,7 @@ def _job_archive(work_dir: Path, plan: dict[str, Any]) -> bytes:
             return info
 
         tar.add(work_dir / "submission", arcname="submission", filter=owned)
-        for folder in ("job",):
-            tar.add(work_dir / folder, arcname=folder, filter=owned)
+        tar.add(work_dir / "job", arcname="job", filter=owned)
         data = json.dumps(plan, indent=1).encode()
         info = owned(tarfile.TarInfo("plan.json"))
         info.size, info.mode = len(data), 0o644

@@ -76,7 +76,7 @@ class Dbt:
     def show(self, args: list[str], limit: int = 500) -> dict[str, Any]:
         inv = self.invoke(["show", *args, "--limit", str(limit), "--output", "json"], reuse_manifest=True)
         if not inv.success or inv.result is None or not inv.result.results:
-            return {"ok": False, "error": _first_error(inv)}
+            return {"ok": False, "error": first_error(inv)}
         node = inv.result.results[0]
         table = getattr(node, "agate_table", None)
         if table is None:
@@ -88,7 +88,7 @@ class Dbt:
         }
 
 
-def _first_error(inv: Invocation) -> str:
+def first_error(inv: Invocation) -> str:
     if inv.errors:
         return "\n".join(dict.fromkeys(inv.errors))[:4000]
     results = getattr(inv.result, "results", None) or []
@@ -103,6 +103,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return value
-
-
-first_error = _first_error
