@@ -5,8 +5,9 @@ Also times the container runner against the local one when Docker and the runtim
     make bench            (or: uv run python -m grader.bench --repeat 3)
 
 The baseline is what a learner runs by hand: `dbt build` of the same solution project, on the
-same generated data, with packages already installed. Both are timed as fresh processes, in
-turns, and the medians are compared. Peak memory is the largest resident set of the grader
+same generated data, with packages already installed; and, since the grader builds the project on
+PostgreSQL as well (dbt.profiles_targets), `dbt build --target pg` on an embedded server. All are
+timed as fresh processes, in turns, and the medians are compared. Peak memory is the largest resident set of the grader
 process and its job.
 """
 
@@ -25,8 +26,9 @@ from pathlib import Path
 
 from grader.course import REPO_ROOT
 from grader.datagen import generate
-from grader.datagen.load import load_duckdb
+from grader.datagen.load import load_duckdb, load_postgres
 from grader.labs.lab01_dbt_models import GRADING_SCALE, GRADING_SEED
+from grader.services import EmbeddedPostgres
 
 BIN = Path(sys.executable).parent
 
@@ -58,6 +60,22 @@ def time_plain_build(tmp: Path, project: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(
         [str(BIN / "dbt"), "build", "--profiles-dir", "."], cwd=project, env=env, check=True, capture_output=True
+    )
+    return time.perf_counter() - start
+
+
+def time_plain_postgres_build(tmp: Path, project: Path, env: dict[str, str], pg: EmbeddedPostgres) -> float:
+    conn = pg.connection_kwargs()
+    load_postgres(conn, tmp / "data" / "raw")
+    pg_env = {**env, **{f"FERNHILL_PG_{key.upper()}": str(value) for key, value in conn.items()}}
+    shutil.rmtree(project / "target", ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "dbt"), "build", "--target", "pg", "--profiles-dir", "."],
+        cwd=project,
+        env=pg_env,
+        check=True,
+        capture_output=True,
     )
     return time.perf_counter() - start
 
@@ -101,21 +119,27 @@ def main() -> int:
         tmp = Path(name)
         project, env = prepare_plain_build(tmp)
         containers = container_runner_ready()
-        plain, graded, contained = [], [], []
-        for round_ in range(1, args.repeat + 1):
-            plain.append(time_plain_build(tmp, project, env))
-            graded.append(time_grader(tmp))
-            line = f"round {round_}: plain dbt build {plain[-1]:.1f}s, grader check 01 (local) {graded[-1]:.1f}s"
-            if containers:
-                contained.append(time_grader(tmp, "container"))
-                line += f", (container) {contained[-1]:.1f}s"
-            print(line, flush=True)
+        plain, plain_pg, graded, contained = [], [], [], []
+        with EmbeddedPostgres() as pg:
+            for round_ in range(1, args.repeat + 1):
+                plain.append(time_plain_build(tmp, project, env))
+                plain_pg.append(time_plain_postgres_build(tmp, project, env, pg))
+                graded.append(time_grader(tmp))
+                line = (
+                    f"round {round_}: plain dbt build {plain[-1]:.1f}s, on PostgreSQL {plain_pg[-1]:.1f}s,"
+                    f" grader check 01 (local) {graded[-1]:.1f}s"
+                )
+                if containers:
+                    contained.append(time_grader(tmp, "container"))
+                    line += f", (container) {contained[-1]:.1f}s"
+                print(line, flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    p, g = statistics.median(plain), statistics.median(graded)
+    p, q, g = statistics.median(plain), statistics.median(plain_pg), statistics.median(graded)
     print(
-        f"\nmedian of {args.repeat}: plain `dbt build` {p:.1f}s | `grader check 01 --workspace solutions` {g:.1f}s"
-        f" | ratio {g / p:.2f}x (goal <= 1.5x)"
+        f"\nmedian of {args.repeat}: plain `dbt build` {p:.1f}s | `dbt build --target pg` {q:.1f}s"
+        f" | `grader check 01 --workspace solutions` {g:.1f}s"
     )
+    print(f"grader / plain DuckDB build {g / p:.2f}x (goal <= 1.5x) | grader / both plain builds {g / (p + q):.2f}x")
     if contained:
         c = statistics.median(contained)
         print(f"container runner {c:.1f}s | ratio to local {c / g:.2f}x (goal <= 1.25x)")

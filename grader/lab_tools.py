@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 
 from grader.datagen import generate
-from grader.datagen.load import load_duckdb
+from grader.datagen.load import load_duckdb, load_postgres
+from grader.services import EmbeddedPostgres
 
 PROJECT = "warehouse"
 
@@ -50,6 +51,44 @@ def load_batch_2(lab_dir: str | Path = ".") -> None:
     paths = lab_paths(lab_dir)
     loaded = load_duckdb(paths["warehouse"], paths["data"] / "batch_2", append=True)
     print("appended " + ", ".join(f"{n} rows to raw.{t}" for t, n in loaded.items()))
+
+
+_postgres: EmbeddedPostgres | None = None
+
+
+def start_postgres(lab_dir: str | Path = ".") -> dict[str, object]:
+    """A throwaway PostgreSQL server (no Docker: the `pgserver` wheel), loaded with the same raw data.
+
+    Both batches are loaded, as the DuckDB warehouse has them by now. FERNHILL_PG_* point at the
+    server, so the profile's `pg` target finds it. The server stops when the notebook's kernel does.
+    """
+    global _postgres
+    paths = lab_paths(lab_dir)
+    if _postgres is None:
+        _postgres = EmbeddedPostgres().start()
+    conn = _postgres.connection_kwargs()
+    loaded = load_postgres(conn, paths["data"] / "raw")
+    if (paths["data"] / "batch_2").exists():
+        load_postgres(conn, paths["data"] / "batch_2", append=True)
+    os.environ.update({f"FERNHILL_PG_{key.upper()}": str(value) for key, value in conn.items()})
+    print(f"PostgreSQL is up (socket in {conn['host']}); loaded {sum(loaded.values())} rows into raw and reference")
+    return conn
+
+
+def pg_sql(query: str):
+    """Run a query on the PostgreSQL server of start_postgres() and return a DataFrame."""
+    import pandas as pd
+    import psycopg2
+
+    if _postgres is None:
+        raise RuntimeError("start PostgreSQL first: start_postgres()")
+    con = psycopg2.connect(**_postgres.connection_kwargs())
+    try:
+        with con.cursor() as cur:
+            cur.execute(query)
+            return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
+    finally:
+        con.close()
 
 
 def dbt(*args: str, lab_dir: str | Path = ".", check: bool = True, tail: int = 25) -> subprocess.CompletedProcess:

@@ -1,4 +1,7 @@
-"""Service containers the grader starts beside a job: PostgreSQL and Redis, built by `grader images build`.
+"""Services the grader starts beside a job: PostgreSQL and Redis.
+
+The container runner starts them as containers (images from `grader images build`); the local
+runner, which needs no Docker, gets a PostgreSQL server from the `pgserver` wheel instead.
 
 with PostgresService() as pg:
     psycopg2.connect(**pg.connection_kwargs())
@@ -6,10 +9,15 @@ with PostgresService() as pg:
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
+import warnings
+from pathlib import Path
 from typing import Any
 
 from testcontainers.core.container import DockerContainer
+from testcontainers.core.network import Network
 from testcontainers.core.wait_strategies import LogMessageWaitStrategy
 
 from grader.config import LABEL, ContainerSettings, settings
@@ -23,13 +31,25 @@ class PostgresService(DockerContainer):
 
     user, password, dbname = "grader", "grader", "warehouse"
 
-    def __init__(self, config: ContainerSettings | None = None) -> None:
+    def __init__(self, config: ContainerSettings | None = None, *, network: Network | None = None) -> None:
         config = config or settings()
         super().__init__(config.postgres_image)
         self.with_env("POSTGRES_USER", self.user).with_env("POSTGRES_PASSWORD", self.password)
-        self.with_env("POSTGRES_DB", self.dbname).with_exposed_ports(5432)
-        self.with_kwargs(labels={LABEL: uuid.uuid4().hex})
-        self.waiting_for(LogMessageWaitStrategy("database system is ready to accept connections"))
+        self.with_env("POSTGRES_DB", self.dbname)
+        self.with_kwargs(labels={LABEL: uuid.uuid4().hex}, mem_limit="1g")
+        if network is None:
+            self.with_exposed_ports(5432)
+            self.waiting_for(LogMessageWaitStrategy("database system is ready to accept connections"))
+        else:
+            # beside a job: reached by name on the job's internal network; the job waits for it,
+            # so the server starts while the job does its first steps
+            self.with_network(network).with_network_aliases(self.alias)
+
+    alias = "warehouse-db"
+
+    def job_connection(self) -> dict[str, Any]:
+        """Where a job on the same network reaches the server."""
+        return {"host": self.alias, "port": 5432, "user": self.user, "password": self.password, "dbname": self.dbname}
 
     def connection_kwargs(self) -> dict[str, Any]:
         """Where the host reaches the server (a mapped port on this machine)."""
@@ -56,3 +76,45 @@ class RedisService(DockerContainer):
 
     def address(self) -> tuple[str, int]:
         return self.get_container_host_ip(), int(self.get_exposed_port(6379))
+
+
+class EmbeddedPostgres:
+    """A real PostgreSQL server without Docker: the binaries of the `pgserver` wheel, on a Unix socket.
+
+    Example: ``with EmbeddedPostgres() as pg: psycopg2.connect(**pg.connection_kwargs())``
+    """
+
+    def __init__(self) -> None:
+        # a short path of its own: a Unix socket path must stay under 108 bytes
+        self.data_dir = Path(tempfile.mkdtemp(prefix="grader-pg-"))
+        self._server: Any = None
+
+    def start(self) -> EmbeddedPostgres:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+            import pgserver
+
+            self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
+        return self
+
+    def connection_kwargs(self) -> dict[str, Any]:
+        info = self._server.get_postmaster_info()
+        return {
+            "host": str(info.socket_dir),
+            "port": info.port or 5432,
+            "user": "postgres",
+            "password": "",
+            "dbname": "postgres",
+        }
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.cleanup()
+            self._server = None
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def __enter__(self) -> EmbeddedPostgres:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -90,16 +90,16 @@ def test_cohort_is_graded_into_one_gradebook_the_same_way_twice(tmp_path: Path) 
     with (tmp_path / "r1" / "gradebook.csv").open() as f:
         rows = {r["learner"]: r for r in csv.DictReader(f)}
     assert {k: (v["01_dbt_models"], v["01_dbt_models_status"]) for k, v in rows.items()} == {
-        "ada": ("71", "graded"),
+        "ada": ("78", "graded"),
         "bo": ("0", "graded"),
-        "cy": ("71", "graded"),
+        "cy": ("78", "graded"),
         "dee": ("0", "not_gradable"),
         "eve": ("0", "not_gradable"),
     }
     dee = json.loads((tmp_path / "r1" / "dee" / "01_dbt_models" / "report.json").read_text())
     assert "could not be opened" in dee["problems"][0]
     gradescope = json.loads((tmp_path / "r1" / "ada" / "gradescope_results.json").read_text())
-    assert gradescope["score"] == 71.0
+    assert gradescope["score"] == 78.0
     assert all({"name", "score", "max_score", "output"} <= set(t) for t in gradescope["tests"])
     assert (tmp_path / "r1" / "ada" / "01_dbt_models" / "feedback.html").exists()
     assert "[5/5]" in first.stderr

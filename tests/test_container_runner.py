@@ -22,10 +22,12 @@ def grade_in_container(workspace: Path, **spec_changes: float) -> LabReport:
 
 
 def grader_containers() -> list[str]:
-    listed = subprocess.run(
-        ["docker", "ps", "-aq", "--filter", f"label={LABEL}"], capture_output=True, text=True, check=True
-    )
-    return listed.stdout.split()
+    """The grader's containers and networks still present (the job's PostgreSQL and its network too)."""
+    listed = [
+        subprocess.run([*cmd, "--filter", f"label={LABEL}"], capture_output=True, text=True, check=True).stdout.split()
+        for cmd in (["docker", "ps", "-aq"], ["docker", "network", "ls", "-q"])
+    ]
+    return listed[0] + listed[1]
 
 
 def test_solution_scores_the_same_as_with_the_local_runner(

@@ -1,16 +1,36 @@
-"""The service images start and serve: real PostgreSQL and Redis in containers."""
+"""The services start and serve: real PostgreSQL and Redis in containers, and the embedded PostgreSQL."""
 
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import psycopg2
 import pytest
 
 from grader.config import settings
-from grader.services import PostgresService, RedisService
+from grader.datagen import generate
+from grader.datagen.load import load_postgres
+from grader.services import EmbeddedPostgres, PostgresService, RedisService
 
-pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+def test_embedded_postgres_holds_the_raw_data_and_the_json_source(tmp_path: Path) -> None:
+    """No Docker: the pgserver wheel's server takes the loader's tables, suppliers as jsonb, both batches."""
+    data = generate(seed=7, scale=0.2)
+    data.write(tmp_path)
+    with EmbeddedPostgres() as pg:
+        conn = pg.connection_kwargs()
+        loaded = load_postgres(conn, tmp_path / "raw")
+        load_postgres(conn, tmp_path / "batch_2", append=True)
+        with psycopg2.connect(**conn) as con, con.cursor() as cur:
+            cur.execute("select count(*) from raw.orders")
+            assert cur.fetchone()[0] == loaded["orders"] + len(data.batch_2["orders"])
+            cur.execute(
+                "select contact ->> 'email', jsonb_array_length(categories) from reference.suppliers order by 1"
+            )
+            assert cur.fetchall() == sorted((s["contact"]["email"], len(s["categories"])) for s in data.suppliers)
+        data_dir = pg.data_dir
+    assert not data_dir.exists()  # stopped and removed
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +43,8 @@ def service_images(runtime_image: str) -> None:
     build_service(config.redis_image, "redis.Dockerfile", config, log=lambda _line: None)
 
 
+@pytest.mark.docker
+@pytest.mark.slow
 def test_postgres_accepts_the_configured_user_and_database(service_images: None) -> None:
     """A table written through the mapped port reads back; the password is required over TCP."""
     with PostgresService() as pg:
@@ -36,6 +58,8 @@ def test_postgres_accepts_the_configured_user_and_database(service_images: None)
             psycopg2.connect(**{**params, "password": "wrong"})
 
 
+@pytest.mark.docker
+@pytest.mark.slow
 def test_redis_answers_ping(service_images: None) -> None:
     """Redis answers PING with PONG over its mapped port."""
     with RedisService() as redis, socket.create_connection(redis.address(), timeout=5) as conn:

@@ -96,6 +96,28 @@ class DbtArtifacts(JobArtifacts):
         finally:
             con.close()
 
+    def table(self, name: str, phase: str = "build") -> tuple[list[str], list[tuple]]:
+        """Column names and rows of one relation of the DuckDB warehouse."""
+        path = self.out_dir / f"warehouse_{phase}.duckdb"
+        if not path.exists():
+            raise MissingArtifact(f"the warehouse after the {phase} step", "no warehouse (the step never finished)")
+        con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+        try:
+            cur = con.execute(f'select * from "{name}"')
+            return [d[0] for d in cur.description], cur.fetchall()
+        except duckdb.Error as exc:
+            raise MissingArtifact(f"a relation {name} in your DuckDB warehouse", str(exc).splitlines()[0]) from exc
+        finally:
+            con.close()
+
+    @cached_property
+    def postgres(self) -> dict[str, Any]:
+        """What the PostgreSQL build of the same project left (grader.sandbox.postgres_target)."""
+        path = self.out_dir / "postgres.json"
+        if not path.exists():
+            raise MissingArtifact("the PostgreSQL build's record", "none: the job stopped before that step")
+        return json.loads(path.read_text())
+
     def query_by_key(self, sql: str, phase: str = "build") -> dict[Any, Any]:
         """Rows keyed by their first column; a key seen twice fails the check (grain broken)."""
         rows = self.query(sql, phase)

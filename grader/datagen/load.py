@@ -6,7 +6,9 @@ loading tool (Fivetran, Airbyte, a cron job) so every lab starts from the same r
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -57,16 +59,19 @@ RAW_TYPES: dict[str, dict[str, str]] = {
 }
 
 
+def _csv_files(folder: Path) -> list[tuple[str, dict[str, str], Path]]:
+    """The raw tables delivered in ``folder`` (a batch may hold only some), with their types."""
+    found = [(table, types, Path(folder) / f"{table}.csv") for table, types in RAW_TYPES.items()]
+    return [entry for entry in found if entry[2].exists()]
+
+
 def load_duckdb(database: Path, folder: Path, *, schema: str = "raw", append: bool = False) -> dict[str, int]:
     """Load every known CSV of ``folder`` into ``schema``; returns rows loaded per table."""
     loaded: dict[str, int] = {}
     con = duckdb.connect(str(database))
     try:
         con.execute(f"create schema if not exists {schema}")
-        for table, types in RAW_TYPES.items():
-            path = Path(folder) / f"{table}.csv"
-            if not path.exists():
-                continue
+        for table, types, path in _csv_files(folder):
             columns = ", ".join(f"'{name}': '{kind}'" for name, kind in types.items())
             select = f"select * from read_csv('{path.as_posix()}', header=true, columns={{{columns}}})"
             if append:
@@ -74,6 +79,59 @@ def load_duckdb(database: Path, folder: Path, *, schema: str = "raw", append: bo
             else:
                 con.execute(f"create or replace table {schema}.{table} as {select}")
             loaded[table] = len(path.read_text().splitlines()) - 1
+    finally:
+        con.close()
+    return loaded
+
+
+# PostgreSQL spells two of DuckDB's types differently; the rest carry over as they are.
+_POSTGRES_TYPES = {"VARCHAR": "text"}
+
+
+def load_postgres(
+    connect: dict[str, Any], folder: Path, *, schema: str = "raw", append: bool = False
+) -> dict[str, int]:
+    """The same raw tables in PostgreSQL, plus suppliers.json as ``reference.suppliers`` (jsonb).
+
+    DuckDB reads the JSON file where it lies; PostgreSQL cannot, so the loader lands it, the way a
+    loading tool would. ``connect`` is psycopg2's keyword arguments.
+    """
+    import psycopg2  # only the PostgreSQL target needs it
+
+    loaded: dict[str, int] = {}
+    con = psycopg2.connect(**connect)
+    try:
+        with con, con.cursor() as cur:
+            cur.execute(f"create schema if not exists {schema}")
+            for table, types, path in _csv_files(folder):
+                columns = ", ".join(f"{name} {_POSTGRES_TYPES.get(kind, kind)}" for name, kind in types.items())
+                if not append:
+                    cur.execute(
+                        f"drop table if exists {schema}.{table} cascade; create table {schema}.{table} ({columns})"
+                    )
+                with path.open() as f:
+                    cur.copy_expert(f"copy {schema}.{table} from stdin with (format csv, header true)", f)
+                loaded[table] = cur.rowcount
+            suppliers = Path(folder) / "suppliers.json"
+            if suppliers.exists():
+                cur.execute(
+                    "create schema if not exists reference; drop table if exists reference.suppliers cascade;"
+                    " create table reference.suppliers (supplier_id bigint, name text, country_code text,"
+                    " contact jsonb, categories jsonb)"
+                )
+                rows = json.loads(suppliers.read_text())
+                for row in rows:
+                    cur.execute(
+                        "insert into reference.suppliers values (%s, %s, %s, %s, %s)",
+                        (
+                            row["supplier_id"],
+                            row["name"],
+                            row["country_code"],
+                            json.dumps(row["contact"]),
+                            json.dumps(row["categories"]),
+                        ),
+                    )
+                loaded["suppliers"] = len(rows)
     finally:
         con.close()
     return loaded

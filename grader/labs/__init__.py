@@ -27,6 +27,7 @@ class LabSpec:
     check_modules: tuple[str, ...]
     artifacts: Any  # class wrapping the job's output for the checks
     job_options: dict[str, Any] = field(default_factory=dict)
+    services: tuple[str, ...] = ()  # servers the runner starts beside the job ("postgres")
     timeout_s: float = 600.0
 
 

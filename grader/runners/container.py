@@ -1,13 +1,15 @@
 """The container runner: the sandbox job in a throwaway container started with testcontainers.
 
 Build image -> run job -> collect artifacts. The submission is copied in as a tar archive (never
-bind-mounted), the job has no network, capped memory, CPU, processes and /tmp, and its wall time
+bind-mounted), the job has no network (only an internal one to its own service containers,
+PostgreSQL for a dbt lab), capped memory, CPU, processes and /tmp, and its wall time
 is enforced from here by removing the container. Every container carries the grader's label and
 is removed whatever happens; Ryuk is not used (it needs a registry).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import tarfile
@@ -20,9 +22,11 @@ from typing import Any
 import docker
 from docker.errors import DockerException
 from testcontainers.core.container import DockerContainer
+from testcontainers.core.network import Network
 
 from grader.config import LABEL, ContainerSettings, settings
 from grader.runners.base import JobOutcome, RunnerUnavailable
+from grader.services import PostgresService
 
 JOB_ROOT = "/job"
 LEARNER_UID = 10001
@@ -51,6 +55,8 @@ def remove_leftovers(client: docker.DockerClient | None = None) -> int:
     found = client.containers.list(all=True, filters={"label": LABEL})
     for container in found:
         container.remove(force=True)
+    for network in client.networks.list(filters={"label": LABEL}):
+        network.remove()
     return len(found)
 
 
@@ -68,8 +74,40 @@ class ContainerRunner:
                 "`uv run grader images build` (offline too; it takes a few minutes the first time)."
             ) from exc
 
+    def _require_image(self, image: str, what: str) -> None:
+        try:
+            self.client.images.get(image)
+        except DockerException as exc:
+            raise RunnerUnavailable(
+                f"The grader's {what} image {image} is missing: build it with `uv run grader images build`."
+            ) from exc
+
     def run(
         self, plan: dict[str, Any], work_dir: Path, *, timeout_s: float, on_progress: Callable[[str], None]
+    ) -> JobOutcome:
+        with contextlib.ExitStack() as services:
+            network = None
+            if plan.get("services"):
+                # the job and its services share an internal network: they reach each other, nothing else
+                network = services.enter_context(
+                    Network(docker_network_kw={"internal": True, "labels": {LABEL: uuid.uuid4().hex}})
+                )
+            if "postgres" in plan.get("services", ()):
+                self._require_image(self.config.postgres_image, "PostgreSQL")
+                postgres = PostgresService(self.config, network=network)
+                services.callback(postgres.stop, force=True)
+                postgres.start()
+                plan = {**plan, "postgres": postgres.job_connection()}
+            return self._run(plan, work_dir, network, timeout_s=timeout_s, on_progress=on_progress)
+
+    def _run(
+        self,
+        plan: dict[str, Any],
+        work_dir: Path,
+        network: Network | None,
+        *,
+        timeout_s: float,
+        on_progress: Callable[[str], None],
     ) -> JobOutcome:
         inner_plan = _translate(plan, work_dir)
         job = (
@@ -79,7 +117,7 @@ class ContainerRunner:
             .with_tmpfs_mount("/tmp", size=f"size={self.config.tmp_size},mode=1777")
             .with_kwargs(
                 labels={LABEL: uuid.uuid4().hex},
-                network_mode="none",
+                **({} if network else {"network_mode": "none"}),
                 mem_limit=self.config.memory,
                 memswap_limit=self.config.memory,
                 nano_cpus=int(self.config.cpus * 1e9),
@@ -90,6 +128,8 @@ class ContainerRunner:
                 log_config={"type": "json-file", "config": {"max-size": "5m", "max-file": "1"}},
             )
         )
+        if network is not None:
+            job.with_network(network)
         start = time.monotonic()
         out_dir = Path(plan["out_dir"])
         try:

@@ -2,7 +2,8 @@
 
 No Docker needed. The job gets its own session (so the whole process tree can be killed), a
 minimal environment, a wall-time limit enforced from here with SIGKILL, and a cap on file sizes.
-Memory, process and network limits need the container runner.
+Memory, process and network limits need the container runner. A lab that needs PostgreSQL gets
+an embedded server (the `pgserver` wheel) started here and stopped when the job ends.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grader.runners.base import JobOutcome
+from grader.runners.base import JobOutcome, RunnerUnavailable
+from grader.services import EmbeddedPostgres
 
 MAX_FILE_BYTES = 2 * 1024**3  # a job that prints or writes more than this is stopped by the kernel
 
@@ -33,6 +35,14 @@ class LocalRunner:
     name = "local"
 
     def run(
+        self, plan: dict[str, Any], work_dir: Path, *, timeout_s: float, on_progress: Callable[[str], None]
+    ) -> JobOutcome:
+        with contextlib.ExitStack() as services:
+            if "postgres" in plan.get("services", ()):
+                plan = {**plan, "postgres": _start(services, EmbeddedPostgres()).connection_kwargs()}
+            return self._run(plan, work_dir, timeout_s=timeout_s, on_progress=on_progress)
+
+    def _run(
         self, plan: dict[str, Any], work_dir: Path, *, timeout_s: float, on_progress: Callable[[str], None]
     ) -> JobOutcome:
         out_dir = Path(plan["out_dir"])
@@ -87,6 +97,16 @@ class LocalRunner:
                 proc.wait()
                 return True
             time.sleep(0.2)
+
+
+def _start(services: contextlib.ExitStack, server: EmbeddedPostgres) -> EmbeddedPostgres:
+    try:
+        return services.enter_context(server)
+    except Exception as exc:
+        raise RunnerUnavailable(
+            f"The embedded PostgreSQL server (pgserver) did not start: {exc}. Run `make setup` again, "
+            "or grade with --isolation container."
+        ) from exc
 
 
 def _follow(progress: Path, seen: int, on_progress: Callable[[str], None]) -> int:

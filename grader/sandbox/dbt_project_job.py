@@ -7,8 +7,10 @@ the build and after the incremental run. The host queries those copies itself.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import yaml
 
 from grader.datagen import generate
 from grader.datagen.load import load_duckdb
+from grader.sandbox import postgres_target
 from grader.sandbox.dbt_runner import Dbt, first_error
 from grader.sandbox.recorder import NotGradable, Recorder, StepFailed
 
@@ -62,6 +65,8 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
             if not inv.success:
                 raise StepFailed(first_error(inv))
 
+    second_build = _start_postgres_build(plan, project, profile, work)
+
     with rec.step("parse", "Parse the project (dbt parse)"):
         inv = dbt.parse()
         if not inv.success:
@@ -90,6 +95,10 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
     with rec.step("snapshot_build", "Keep the warehouse as built"):
         _copy_warehouse(warehouse, out / "warehouse_build.duckdb")
 
+    if second_build is not None:
+        with rec.step("postgres", "Build the same project on PostgreSQL (dbt build, second target)") as entry:
+            _finish_postgres_build(second_build, out, entry, timeout_s=plan["postgres_target"].get("timeout_s", 300))
+
     incremental = plan.get("incremental")
     if incremental:
         with rec.step("incremental", f"Load a second batch and rerun {incremental['select']} (incremental)"):
@@ -99,6 +108,41 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
             _copy_warehouse(warehouse, out / "warehouse_incremental.duckdb")
             if not inv.success:
                 raise StepFailed(first_error(inv))
+
+
+def _start_postgres_build(plan: dict[str, Any], project: Path, profile: str, work: Path) -> Any:
+    """The PostgreSQL build runs as a second process while this one builds on DuckDB."""
+    if not plan.get("postgres_target"):
+        return None
+    if not plan.get("postgres"):
+        # the runner provides the server; without one the lab cannot be graded fairly
+        raise RuntimeError("this lab needs a PostgreSQL server and the runner provided none")
+    name = yaml.safe_load((project / "dbt_project.yml").read_text()).get("name", "")
+    sub_plan = work / "postgres-plan.json"
+    sub_plan.write_text(json.dumps({**plan, "profile": profile, "project_name": name}))
+    return postgres_target.start(sub_plan, work / "postgres-output.log")
+
+
+def _finish_postgres_build(proc: Any, out: Path, entry: dict[str, Any], *, timeout_s: float) -> None:
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise StepFailed(f"The PostgreSQL build did not finish within {timeout_s:.0f}s.") from None
+    result_file = out / postgres_target.RESULT_FILE
+    if not result_file.exists():
+        raise StepFailed("The PostgreSQL build ended without leaving a record (it was killed or crashed).")
+    result = json.loads(result_file.read_text())
+    statuses = list((result.get("statuses") or {}).values())
+    entry["summary"] = {
+        "counts": {s: statuses.count(s) for s in sorted(set(statuses))},
+        "first_problems": [
+            f"{uid.split('.')[-1]}: {msg.splitlines()[0] if msg else ''}"
+            for uid, msg in sorted((result.get("messages") or {}).items())
+        ][:5],
+    }
+    if not result.get("ok"):
+        raise StepFailed(f"PostgreSQL build stopped at '{result.get('stage')}': {result.get('error', '')[:1500]}")
 
 
 def _summary(results: list[Any]) -> dict[str, Any]:

@@ -84,7 +84,7 @@ class Dbt:
         return {
             "ok": True,
             "columns": list(table.column_names),
-            "rows": [[_plain(v) for v in row] for row in table.rows],
+            "rows": [[plain(v) for v in row] for row in table.rows],
         }
 
 
@@ -96,7 +96,7 @@ def first_error(inv: Invocation) -> str:
     return "\n".join(messages)[:4000] or "dbt failed without an error message"
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """JSON-safe values: decimals as floats, times as ISO text."""
     if isinstance(value, decimal.Decimal):
         return float(value)

@@ -20,6 +20,7 @@ def run(ctx: Context) -> None:
         "project_dir": str(ctx.staged_lab / ctx.spec.project),
         "work_dir": str(ctx.work_dir / "job"),
         "out_dir": str(out_dir),
+        "services": list(ctx.spec.services),
         **ctx.spec.job_options,
     }
     (ctx.work_dir / "job").mkdir()

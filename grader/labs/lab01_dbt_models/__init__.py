@@ -20,6 +20,14 @@ SPEC = LabSpec(
         "env_prefix": "FERNHILL",
         "probes": PROBES,
         "incremental": {"select": "orders"},
+        # dbt.profiles_targets: the same project on PostgreSQL; these tables must match DuckDB's
+        "postgres_target": {
+            "learner_target": "pg",
+            "compare": ["stg_suppliers", "orders", "customers", "country_category_revenue",
+                        "selected_country_population"],
+            "timeout_s": 300,
+        },
     },
+    services=("postgres",),
     timeout_s=600.0,
 )

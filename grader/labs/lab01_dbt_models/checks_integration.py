@@ -172,3 +172,85 @@ def country_category_revenue_is_pivoted(a: DbtArtifacts) -> None:
              if c not in got or abs(got[c][0] - v["food"]) > Decimal("0.01") or abs(got[c][1] - v["kitchen"]) > Decimal("0.01")]
     expect(not wrong and len(got) == len(want), expected="food and kitchen revenue per country, returns excluded",
            found=f"wrong for {wrong}" if wrong else f"{len(got)} countries")
+
+
+# dbt.profiles_targets: the same project on PostgreSQL (built in the same job, see
+# grader/sandbox/postgres_target.py), compared with the DuckDB build table by table.
+
+@check(tier=Tier.INTEGRATION, points=1, concepts=["dbt.profiles_targets"])
+def learner_pg_target_connects(a: DbtArtifacts) -> None:
+    """Your profiles.yml has a target pg of type postgres, its connection read from FERNHILL_PG_* env vars."""
+    profiles = a.read_yaml("profiles.yml", base=a.project) or {}
+    outputs = ((profiles.get("fernhill") or {}).get("outputs") or {}) if isinstance(profiles, dict) else {}
+    pg = outputs.get("pg") or {}
+    settings = {key: str(pg.get(key, "")).replace('"', "'") for key in ("host", "user", "password", "dbname")}
+    missing = [key for key, value in settings.items() if "env_var('FERNHILL_PG_" not in value]
+    expect(pg.get("type") == "postgres" and not missing,
+           expected="outputs.pg: type postgres; host, user, password and dbname from env_var('FERNHILL_PG_...')",
+           found=f"{pg or 'no pg target'}" + (f" (not from env vars: {', '.join(missing)})" if pg and missing else ""))
+    probe = a.postgres.get("learner_profile") or {}
+    expect(probe.get("ok"), expected="`dbt debug --target pg` to connect to the grader's PostgreSQL",
+           found=(probe.get("error") or a.postgres.get("error") or "it did not run")[:600])
+
+
+@check(tier=Tier.INTEGRATION, points=3, concepts=["dbt.profiles_targets"])
+def project_builds_on_postgres(a: DbtArtifacts) -> None:
+    """The same project, unchanged, builds and passes its data tests on PostgreSQL."""
+    pg = a.postgres
+    statuses = pg.get("statuses") or {}
+    expect(statuses, expected="`dbt build` to run on PostgreSQL",
+           found=f"it stopped at '{pg.get('stage')}': {pg.get('error', '')[:600]}")
+    python_model = f"model.{a.project_name}.customer_segments"
+    expect(statuses.get(python_model) != "error",
+           expected="the Python model customer_segments switched off on PostgreSQL (dbt-postgres cannot run "
+                    "Python models)",
+           found=(pg.get("messages") or {}).get(python_model, "an error")[:400],
+           hint="in its properties: config: enabled: \"{{ target.type != 'postgres' }}\"")
+    broken = {uid: status for uid, status in statuses.items() if status not in ("success", "pass")}
+    messages = pg.get("messages") or {}
+    expect(not broken, expected="every model, seed and test to pass on PostgreSQL as on DuckDB",
+           found="; ".join(f"{uid.split('.')[-2] if uid.startswith('test.') else uid.split('.')[-1]} {status}"
+                           + (f": {messages[uid].strip().splitlines()[0][:200]}" if messages.get(uid) else "")
+                           for uid, status in sorted(broken.items())[:4]),
+           hint="DuckDB-only SQL (qualify, struct.field, len()) needs a portable form or a dispatched macro")
+    built_models = {uid.split(".")[-1] for uid in statuses if uid.startswith("model.")}
+    duckdb_models = {n["name"] for n in a.nodes("model") if n.get("language") == "sql" and n["config"]["materialized"] != "ephemeral"}
+    expect(duckdb_models <= built_models, expected=f"the SQL models {sorted(duckdb_models)} on PostgreSQL too",
+           found=f"missing: {sorted(duckdb_models - built_models)}")
+
+
+@check(tier=Tier.INTEGRATION, points=3, concepts=["dbt.profiles_targets"])
+def postgres_tables_match_duckdb(a: DbtArtifacts) -> None:
+    """On PostgreSQL the marts and stg_suppliers hold exactly the rows they hold on DuckDB."""
+    tables = a.postgres.get("tables") or {}
+    for name in a.options["postgres_target"]["compare"]:
+        expect(name in tables, expected=f"{name} built on PostgreSQL", found="it did not build there")
+        columns, rows = a.table(name)
+        pg = tables[name]
+        expect(sorted(pg["columns"]) == sorted(columns), expected=f"{name} with columns {sorted(columns)}",
+               found=f"on PostgreSQL: {sorted(pg['columns'])}")
+        order = [pg["columns"].index(c) for c in columns]
+        on_duckdb = _rows(rows)
+        on_postgres = _rows([[row[i] for i in order] for row in pg["rows"]])
+        only_duckdb = [r for r in on_duckdb if r not in set(on_postgres)]
+        only_postgres = [r for r in on_postgres if r not in set(on_duckdb)]
+        expect(not only_duckdb and not only_postgres and len(on_duckdb) == len(on_postgres),
+               expected=f"{name}: the same {len(on_duckdb)} rows on both warehouses",
+               found=f"{len(on_postgres)} rows on PostgreSQL; {len(only_duckdb)} only on DuckDB"
+                     + (f", e.g. {dict(zip(columns, only_duckdb[0]))}" if only_duckdb else "")
+                     + f"; {len(only_postgres)} only on PostgreSQL"
+                     + (f", e.g. {dict(zip(columns, only_postgres[0]))}" if only_postgres else ""))
+
+
+def _rows(rows: list) -> list[tuple]:
+    """Rows comparable across warehouses: numbers as rounded floats, times as ISO text."""
+    def value(v: object) -> object:
+        if isinstance(v, bool) or v is None or isinstance(v, str):
+            return v
+        if isinstance(v, (int, float, Decimal)):
+            return round(float(v), 6)
+        if hasattr(v, "isoformat"):
+            return v.isoformat()
+        return str(v)
+
+    return sorted((tuple(value(v) for v in row) for row in rows), key=repr)

@@ -1,2 +1,2 @@
 -- One row per supplier, flattened from nested JSON (seeds are CSV only, so JSON is read as a source).
--- TODO: materialize as a table, select from source('reference', 'suppliers'), flatten contact.email and count categories (exercise 3.2)
+-- TODO: materialize as a table, select from source('reference', 'suppliers'), flatten contact.email and count categories with the cross-database macros (exercise 3.2)

@@ -4,10 +4,16 @@ with source as (
     select * from {{ source('shop', 'customers') }}
 ),
 
-latest as (
-    select *
+-- row_number() in a subquery rather than DuckDB's `qualify`, so PostgreSQL builds it too
+ranked as (
+    select
+        *,
+        row_number() over (partition by customer_id order by _loaded_at desc) as load_rank
     from source
-    qualify row_number() over (partition by customer_id order by _loaded_at desc) = 1
+),
+
+latest as (
+    select * from ranked where load_rank = 1
 ),
 
 renamed as (

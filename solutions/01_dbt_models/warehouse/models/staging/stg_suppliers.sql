@@ -1,5 +1,5 @@
 -- One row per supplier, flattened from nested JSON (seeds are CSV only, so JSON is read as a source).
--- BEGIN SOLUTION: materialize as a table, select from source('reference', 'suppliers'), flatten contact.email and count categories (exercise 3.2)
+-- BEGIN SOLUTION: materialize as a table, select from source('reference', 'suppliers'), flatten contact.email and count categories with the cross-database macros (exercise 3.2)
 -- A table, not the staging default view: the JSON file is read once at build time, so queries
 -- never depend on the file still being where the loader left it.
 {{ config(materialized='table') }}
@@ -8,7 +8,7 @@ select
     supplier_id,
     name as supplier_name,
     country_code,
-    contact.email as contact_email,
-    len(categories) as category_count
+    {{ json_text('contact', 'email') }} as contact_email,
+    {{ json_array_length('categories') }} as category_count
 from {{ source('reference', 'suppliers') }}
 -- END SOLUTION

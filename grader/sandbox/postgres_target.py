@@ -1,0 +1,178 @@
+"""The same dbt project built on PostgreSQL, beside the DuckDB build: `dbt.profiles_targets`.
+
+It runs as a second process of the sandbox job (``python -I -m grader.sandbox.postgres_target``),
+started once the packages are installed, so the two builds overlap on the machine's two cores.
+It waits for the server the runner provided, loads the same raw data, builds with the grader's
+own PostgreSQL profile, checks the learner's `pg` target with `dbt debug`, and writes what it saw
+to ``postgres.json``: the build summary and the rows of the tables the host compares with DuckDB.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RESULT_FILE = "postgres.json"
+GRADER_TARGET = "grader_pg"
+
+
+def start(plan_file: Path, log_file: Path) -> subprocess.Popen:
+    """Start the PostgreSQL build next to the running job; its output goes to ``log_file``."""
+    with log_file.open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-I", "-m", "grader.sandbox.postgres_target", str(plan_file)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def main(plan_file: str) -> int:
+    plan = json.loads(Path(plan_file).read_text())
+    out = Path(plan["out_dir"])
+    result: dict[str, Any] = {"ok": False, "stage": "connect", "error": ""}
+    try:
+        build(plan, result)
+    except Exception as exc:  # whatever the learner's project does, the host gets a readable record
+        result["error"] = result["error"] or f"{type(exc).__name__}: {exc}"
+    (out / RESULT_FILE).write_text(json.dumps(result, indent=1, default=str))
+    return 0
+
+
+def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
+    from grader.datagen.load import load_postgres
+    from grader.sandbox.dbt_runner import Dbt, first_error, plain
+
+    target = plan["postgres_target"]
+    server = plan["postgres"]
+    work = Path(plan["work_dir"]) / "postgres"
+    work.mkdir(parents=True, exist_ok=True)
+    project = Path(plan["project_dir"])
+    prefix = plan["env_prefix"]
+    # the learner's `pg` target reads these, exactly as the notebook sets them
+    os.environ.update(
+        {
+            f"{prefix}_PG_HOST": str(server["host"]),
+            f"{prefix}_PG_PORT": str(server["port"]),
+            f"{prefix}_PG_USER": server["user"],
+            f"{prefix}_PG_PASSWORD": server["password"],
+            f"{prefix}_PG_DBNAME": server["dbname"],
+        }
+    )
+
+    _wait_for(server, timeout_s=float(target.get("connect_timeout_s", 90)))
+    result["stage"] = "load"
+    start = time.monotonic()
+    load_postgres(_psycopg2_kwargs(server), Path(plan["work_dir"]) / "data" / "raw")
+    result["load_s"] = round(time.monotonic() - start, 2)
+
+    profiles = work / "profiles"
+    profiles.mkdir(exist_ok=True)
+    output = {"type": "postgres", "schema": "analytics", "threads": 4, **_dbt_kwargs(server)}
+    (profiles / "profiles.yml").write_text(
+        yaml.safe_dump({plan["profile"]: {"target": GRADER_TARGET, "outputs": {GRADER_TARGET: output}}})
+    )
+    dbt = Dbt(project, profiles, work / "target", work / "logs")
+
+    result["stage"] = "learner_profile"
+    common = list(dbt.deps_common)
+    common[common.index("--profiles-dir") + 1] = str(project)
+    debug = dbt.invoke(["debug", "--connection", "--target", target["learner_target"]], common=common)
+    result["learner_profile"] = {"ok": debug.success, "error": "" if debug.success else first_error(debug)}
+
+    result["stage"] = "build"
+    start = time.monotonic()
+    inv = dbt.invoke(["build", "--exclude", "test_type:unit"])
+    result["build_s"] = round(time.monotonic() - start, 2)
+    results = getattr(inv.result, "results", None) or []
+    result["statuses"] = {r.node.unique_id: str(r.status) for r in results}
+    result["messages"] = {
+        r.node.unique_id: (r.message or "")[:600] for r in results if str(r.status) in ("error", "fail")
+    }
+    result["disabled"] = sorted(_disabled_models(work / "target" / "manifest.json"))
+    if inv.result is None:
+        result["error"] = first_error(inv)
+        return
+
+    result["stage"] = "compare"
+    relations = _relations(work / "target" / "manifest.json")
+    result["tables"] = {}
+    import psycopg2
+
+    con = psycopg2.connect(**_psycopg2_kwargs(server))
+    try:
+        for name in target["compare"]:
+            relation = relations.get(name)
+            if relation is None or result["statuses"].get(f"model.{plan['project_name']}.{name}") != "success":
+                continue
+            with con.cursor() as cur:
+                cur.execute(f"select * from {relation}")  # a relation name from the manifest
+                result["tables"][name] = {
+                    "columns": [d.name for d in cur.description],
+                    "rows": [[plain(v) for v in row] for row in cur.fetchall()],
+                }
+    finally:
+        con.close()
+
+    result["ok"] = True
+    result["stage"] = "done"
+
+
+def _wait_for(server: dict[str, Any], timeout_s: float) -> None:
+    """The server may still be starting (the runner does not wait for it): retry until it answers."""
+    import psycopg2
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            psycopg2.connect(**_psycopg2_kwargs(server), connect_timeout=3).close()
+            return
+        except psycopg2.OperationalError as exc:
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the grader's PostgreSQL server did not answer within {timeout_s:.0f}s: {exc}"
+                ) from exc
+            time.sleep(0.3)
+
+
+def _psycopg2_kwargs(server: dict[str, Any]) -> dict[str, Any]:
+    return {k: server[k] for k in ("host", "port", "user", "password", "dbname")}
+
+
+def _dbt_kwargs(server: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "host": server["host"],
+        "port": int(server["port"]),
+        "user": server["user"],
+        "password": server["password"],
+        "dbname": server["dbname"],
+    }
+
+
+def _relations(manifest_file: Path) -> dict[str, str]:
+    if not manifest_file.exists():
+        return {}
+    nodes = json.loads(manifest_file.read_text()).get("nodes", {})
+    return {
+        n["name"]: n["relation_name"]
+        for n in nodes.values()
+        if n["resource_type"] == "model" and n.get("relation_name")
+    }
+
+
+def _disabled_models(manifest_file: Path) -> set[str]:
+    if not manifest_file.exists():
+        return set()
+    disabled = json.loads(manifest_file.read_text()).get("disabled", {})
+    return {n["name"] for versions in disabled.values() for n in versions if n.get("resource_type") == "model"}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
