@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 LAB ?= all
 WORKSPACE ?= labs
 
-.PHONY: help setup grade test test-fast lint release release-check images bench clean
+.PHONY: help setup grade test test-fast lint release release-check images bench bench-cohort clean
 
 help:
 	@echo "make setup          install uv (if missing) and the locked course environment"
@@ -15,6 +15,7 @@ help:
 	@echo "make release        regenerate labs/ from solutions/"
 	@echo "make images         build the runtime, PostgreSQL and Redis images (offline too)"
 	@echo "make bench          time grading against plain dbt build, same run"
+	@echo "make bench-cohort   cohort throughput, --jobs 1 and 2, both runners"
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -46,6 +47,9 @@ images: setup
 
 bench: setup
 	@$(UV) run --frozen python -m grader.bench
+
+bench-cohort: setup
+	@$(UV) run --frozen python -m grader.bench --cohort 6
 
 clean:
 	rm -rf grader-reports .pytest_cache .ruff_cache

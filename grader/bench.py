@@ -100,6 +100,58 @@ def time_grader(tmp: Path, isolation: str = "local") -> float:
     return elapsed
 
 
+def time_cohort(tmp: Path, size: int, jobs: int, isolation: str) -> float:
+    """Seconds for `grader grade` over a cohort of ``size`` learners (half solutions, half starters)."""
+    cohort = tmp / f"cohort-{size}"
+    if not cohort.exists():
+        for n in range(size):
+            source = "solutions" if n % 2 == 0 else "labs"
+            shutil.copytree(
+                REPO_ROOT / source / "01_dbt_models",
+                cohort / f"learner{n:02d}" / "01_dbt_models",
+                ignore=shutil.ignore_patterns("target", "dbt_packages", "logs", "data"),
+            )
+    start = time.perf_counter()
+    done = subprocess.run(
+        [
+            str(BIN / "grader"),
+            "grade",
+            str(cohort),
+            "--lab",
+            "01",
+            "--jobs",
+            str(jobs),
+            "--isolation",
+            isolation,
+            "--report",
+            str(tmp / f"cohort-reports-{jobs}-{isolation}"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"grader grade failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    return time.perf_counter() - start
+
+
+def cohort_main(size: int) -> int:
+    """Cohort throughput: submission-labs per minute, --jobs 1 and 2, both runners, in one run."""
+    isolations = ["local"] + (["container"] if container_runner_ready() else [])
+    with tempfile.TemporaryDirectory(prefix="bench-cohort-") as name:
+        for isolation in isolations:
+            for jobs in (1, 2):
+                seconds = time_cohort(Path(name), size, jobs, isolation)
+                print(
+                    f"{isolation:<9} --jobs {jobs}: {size} submission-labs in {seconds:.0f}s = "
+                    f"{size / seconds * 60:.1f} per minute",
+                    flush=True,
+                )
+    if "container" not in isolations:
+        print("container runner not measured: no Docker engine or no runtime image (make images)")
+    return 0
+
+
 def container_runner_ready() -> bool:
     from grader.runners import RunnerUnavailable
     from grader.runners.container import ContainerRunner
@@ -114,7 +166,12 @@ def container_runner_ready() -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--cohort", type=int, default=0, metavar="N", help="time cohort grading of N submissions instead (throughput)"
+    )
     args = parser.parse_args()
+    if args.cohort:
+        return cohort_main(args.cohort)
     with tempfile.TemporaryDirectory(prefix="bench-") as name:
         tmp = Path(name)
         project, env = prepare_plain_build(tmp)

@@ -41,12 +41,13 @@ class Context:
     results: list[TestResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     job_steps: list[dict] = field(default_factory=list)
+    job_options: dict[str, Any] = field(default_factory=dict)  # added to the job's plan by earlier steps
 
 
 def steps() -> list[Callable[[Context], None]]:
-    from grader.steps import judge, locate_lab, run_job, stage_submission
+    from grader.steps import judge, locate_lab, prepare_notebook, run_job, stage_submission
 
-    return [locate_lab.run, stage_submission.run, run_job.run, judge.run]
+    return [locate_lab.run, stage_submission.run, prepare_notebook.run, run_job.run, judge.run]
 
 
 def grade_lab(ctx: Context, *, keep_work: bool = False) -> LabReport:

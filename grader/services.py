@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 import uuid
 import warnings
 from pathlib import Path
@@ -78,6 +79,11 @@ class RedisService(DockerContainer):
         return self.get_container_host_ip(), int(self.get_exposed_port(6379))
 
 
+# pgserver keeps one inter-process lock object per process, which two threads must not share:
+# cohort grading with --jobs N starts and stops servers from several threads.
+_PGSERVER_LOCK = threading.Lock()
+
+
 class EmbeddedPostgres:
     """A real PostgreSQL server without Docker: the binaries of the `pgserver` wheel, on a Unix socket.
 
@@ -94,7 +100,8 @@ class EmbeddedPostgres:
             warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
             import pgserver
 
-            self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
+            with _PGSERVER_LOCK:
+                self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
         return self
 
     def connection_kwargs(self) -> dict[str, Any]:
@@ -109,7 +116,8 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.cleanup()
+            with _PGSERVER_LOCK:
+                self._server.cleanup()
             self._server = None
         shutil.rmtree(self.data_dir, ignore_errors=True)
 

@@ -12,8 +12,31 @@ from pathlib import Path
 
 import pytest
 
+from grader.notebook_grading import graded_cells
 from grader.submissions import UnsafeZip, extract_zip
 from tests.conftest import LABS, SOLUTIONS, make_workspace
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lab01"
+NOTEBOOK = "01_dbt_models/01_dbt_models.ipynb"
+HIDDEN_LINES = [
+    line.strip()
+    for cell in graded_cells("01_dbt_models", "01_dbt_models.ipynb").values()
+    for line in cell["hidden"].splitlines()
+    if len(line.strip()) > 6
+]
+
+
+def edit_quiz(learner: Path, answer: str, test: str | None = None) -> None:
+    """Rewrite the quiz's answer cell (and its locked test cell) in a learner's notebook."""
+    path = learner / NOTEBOOK
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id == "quiz_cloud_vs_core":
+            cell["source"] = answer
+        if grade_id == "quiz_cloud_vs_core_tests" and test is not None:
+            cell["source"] = test
+    path.write_text(json.dumps(nb))
 
 
 def zip_folder(folder: Path, archive: Path, prefix: str) -> Path:
@@ -84,27 +107,46 @@ def test_cohort_is_graded_into_one_gradebook_the_same_way_twice(tmp_path: Path) 
     with zipfile.ZipFile(cohort / "dee.zip", "w") as zf:
         zf.writestr("../../escape.txt", "out")
     (cohort / "eve").mkdir()
+    make_workspace(
+        cohort / "fay",
+        "01_dbt_models",
+        SOLUTIONS / "01_dbt_models",
+        FIXTURES / "fails_revenue_includes_returns" / "edits.yml",
+    )
+    # gus hides tracebacks so failing notebook tests would look passed; hal empties a locked test cell
+    make_workspace(cohort / "gus", "01_dbt_models", SOLUTIONS / "01_dbt_models")
+    edit_quiz(cohort / "gus", 'answers = {"q1": "a"}\nget_ipython().showtraceback = lambda *a, **k: None\n')
+    make_workspace(cohort / "hal", "01_dbt_models", SOLUTIONS / "01_dbt_models")
+    edit_quiz(cohort / "hal", 'answers = {"q1": "c", "q2": "c", "q3": "a"}\n', test="assert True\n")
 
     first = grade_cohort(cohort, tmp_path / "r1", jobs=1)
     assert first.returncode == 2  # dee and eve could not be graded; the batch went on
     with (tmp_path / "r1" / "gradebook.csv").open() as f:
         rows = {r["learner"]: r for r in csv.DictReader(f)}
     assert {k: (v["01_dbt_models"], v["01_dbt_models_status"]) for k, v in rows.items()} == {
-        "ada": ("78", "graded"),
+        "ada": ("80", "graded"),
         "bo": ("0", "graded"),
-        "cy": ("78", "graded"),
+        "cy": ("80", "graded"),
         "dee": ("0", "not_gradable"),
         "eve": ("0", "not_gradable"),
+        "fay": ("73", "graded"),
+        "gus": ("76", "graded"),  # both notebook exercises lost: its tests could not be trusted
+        "hal": ("78", "graded"),  # the test cell is restored from its checksum; the quiz fails
     }
     dee = json.loads((tmp_path / "r1" / "dee" / "01_dbt_models" / "report.json").read_text())
     assert "could not be opened" in dee["problems"][0]
     gradescope = json.loads((tmp_path / "r1" / "ada" / "gradescope_results.json").read_text())
-    assert gradescope["score"] == 78.0
+    assert gradescope["score"] == 80.0
     assert all({"name", "score", "max_score", "output"} <= set(t) for t in gradescope["tests"])
     assert (tmp_path / "r1" / "ada" / "01_dbt_models" / "feedback.html").exists()
-    assert "[5/5]" in first.stderr
+    assert "[8/8]" in first.stderr
+    # what learners and instructors read never quotes a hidden test
+    shown = [first.stdout, first.stderr] + [
+        f.read_text(errors="replace") for f in (tmp_path / "r1").rglob("*") if f.is_file()
+    ]
+    assert not [line for line in HIDDEN_LINES for text in shown if line in text]
     overview = (tmp_path / "r1" / "index.html").read_text()
-    assert all(f"<td>{name}</td>" in overview for name in ("ada", "bo", "cy", "dee", "eve"))
+    assert all(f"<td>{name}</td>" in overview for name in ("ada", "bo", "cy", "dee", "eve", "fay", "gus", "hal"))
     assert "ada/01_dbt_models/feedback.html" in overview
 
     grade_cohort(cohort, tmp_path / "r2", jobs=2)

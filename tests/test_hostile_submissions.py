@@ -18,7 +18,7 @@ from tests.conftest import SOLUTIONS, grade_lab01, make_workspace
 
 pytestmark = pytest.mark.slow
 
-FULL = 78.0
+FULL = 80.0
 
 
 def python_model(body: str) -> str:

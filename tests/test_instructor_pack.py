@@ -42,5 +42,5 @@ def test_private_pack_adds_its_tests_to_the_report(tmp_path: Path) -> None:
     results = {t.id: (t.status, t.score) for t in reports[0].tests}
     assert results["integration.private_orders_have_no_negative_totals"] == ("passed", 3.0)
     assert results["e2e.private_check_that_fails"] == ("failed", 0.0)
-    assert reports[0].max_score == 78 + 3 + 1
+    assert reports[0].max_score == 80 + 3 + 1
     assert not (ws / "01_dbt_models" / "extra_checks.py").exists()

@@ -27,6 +27,7 @@ class LabSpec:
     check_modules: tuple[str, ...]
     artifacts: Any  # class wrapping the job's output for the checks
     job_options: dict[str, Any] = field(default_factory=dict)
+    notebook: str | None = None  # the lab notebook whose nbgrader cells are autograded
     services: tuple[str, ...] = ()  # servers the runner starts beside the job ("postgres")
     timeout_s: float = 600.0
 

@@ -4,16 +4,40 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
 import sys
 from pathlib import Path
 
-from grader.sandbox.recorder import NotGradable, Recorder
+from grader.sandbox import notebook_autograde
+from grader.sandbox.recorder import NotGradable, Recorder, StepFailed
+
+
+def _finish_notebook(proc: subprocess.Popen, plan: dict, recorder: Recorder) -> None:
+    with recorder.step("notebook", "Autograde the notebook's exercise cells (nbgrader)"):
+        try:
+            proc.wait(timeout=plan["notebook"]["timeout_s"] + 30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise StepFailed("nbgrader did not finish in time") from None
+        record = Path(plan["out_dir"]) / notebook_autograde.RESULT_FILE
+        if not record.exists():
+            raise StepFailed("nbgrader ended without leaving a record")
+        error = json.loads(record.read_text()).get("error")
+        if error:
+            raise StepFailed(error[:1500])
 
 
 def main(argv: list[str]) -> int:
-    plan = json.loads(Path(argv[1]).read_text())
+    plan_file = argv[1]
+    plan = json.loads(Path(plan_file).read_text())
     recorder = Recorder(Path(plan["out_dir"]))
     job = importlib.import_module(f"grader.sandbox.{plan['job']}")
+    # the notebook's exercises are graded by a second process, beside whatever the job builds
+    notebook = (
+        notebook_autograde.start(Path(plan_file), Path(plan["work_dir"]) / "notebook-output.log")
+        if plan.get("notebook")
+        else None
+    )
     try:
         job.run(plan, recorder)
     except NotGradable:
@@ -22,6 +46,8 @@ def main(argv: list[str]) -> int:
         recorder.fail_job(f"{type(exc).__name__}: {exc}")
         raise
     finally:
+        if notebook is not None:
+            _finish_notebook(notebook, plan, recorder)
         recorder.finish()
     return 0
 

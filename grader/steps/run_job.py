@@ -22,8 +22,9 @@ def run(ctx: Context) -> None:
         "out_dir": str(out_dir),
         "services": list(ctx.spec.services),
         **ctx.spec.job_options,
+        **ctx.job_options,
     }
-    (ctx.work_dir / "job").mkdir()
+    (ctx.work_dir / "job").mkdir(exist_ok=True)
     outcome = _run_job(ctx, plan)
     ctx.out_dir = out_dir
     record_file = out_dir / "job.json"

@@ -28,6 +28,7 @@ SPEC = LabSpec(
             "timeout_s": 300,
         },
     },
+    notebook="01_dbt_models.ipynb",
     services=("postgres",),
     timeout_s=600.0,
 )
