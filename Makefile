@@ -47,6 +47,7 @@ images: setup
 
 bench: setup
 	@$(UV) run --frozen python -m grader.bench
+	@$(UV) run --frozen python -m grader.bench_lab04
 
 bench-cohort: setup
 	@$(UV) run --frozen python -m grader.bench --cohort 6

@@ -62,15 +62,24 @@ def grade_lab01(workspace: Path, isolation: str = "local", **spec_changes: Any) 
 @pytest.fixture(scope="session")
 def solution_report_01(tmp_path_factory: pytest.TempPathFactory) -> LabReport:
     """lab 01 solutions graded once for every test that reads it."""
-    root = tmp_path_factory.mktemp("ws-solution")
-    return grade(make_workspace(root, "01_dbt_models", SOLUTIONS / "01_dbt_models"), "01", root / "reports")
+    return graded_once(tmp_path_factory, "01_dbt_models", SOLUTIONS)
 
 
 @pytest.fixture(scope="session")
 def starter_report_01(tmp_path_factory: pytest.TempPathFactory) -> LabReport:
     """lab 01 untouched starter (labs/) graded once."""
-    root = tmp_path_factory.mktemp("ws-starter")
-    return grade(make_workspace(root, "01_dbt_models", LABS / "01_dbt_models"), "01", root / "reports")
+    return graded_once(tmp_path_factory, "01_dbt_models", LABS)
+
+
+_GRADED: dict[tuple[str, Path], LabReport] = {}
+
+
+def graded_once(tmp_path_factory: pytest.TempPathFactory, lab: str, source: Path) -> LabReport:
+    """A lab of solutions/ or labs/ graded once per test session, whichever test asks first."""
+    if (lab, source) not in _GRADED:
+        root = tmp_path_factory.mktemp(f"ws-{source.name}-{lab[:2]}")
+        _GRADED[(lab, source)] = grade(make_workspace(root, lab, source / lab), lab[:2], root / "reports")
+    return _GRADED[(lab, source)]
 
 
 @pytest.fixture(scope="session")

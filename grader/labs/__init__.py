@@ -10,7 +10,7 @@ LAB_MODULES: dict[str, str | None] = {
     "01_dbt_models": "grader.labs.lab01_dbt_models",
     "02_semantic_layer": None,
     "03_snapshots": None,
-    "04_airflow_dags": None,
+    "04_airflow_dags": "grader.labs.lab04_airflow_dags",
     "05_sensors_pools": None,
     "06_mwaa": None,
 }
@@ -27,6 +27,7 @@ class LabSpec:
     check_modules: tuple[str, ...]
     artifacts: Any  # class wrapping the job's output for the checks
     job_options: dict[str, Any] = field(default_factory=dict)
+    required: str = "dbt_project.yml"  # in the project folder: without it there is nothing to grade
     notebook: str | None = None  # the lab notebook whose nbgrader cells are autograded
     services: tuple[str, ...] = ()  # servers the runner starts beside the job ("postgres")
     timeout_s: float = 600.0

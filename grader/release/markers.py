@@ -29,35 +29,56 @@ def strip_solutions(text: str, *, python: bool = False, source: str = "<text>") 
     """Return ``text`` with every solution region replaced by its TODO stub."""
     out: list[str] = []
     region_start: int | None = None
+    opened: re.Match[str] | None = None
+    region: list[str] = []
     for number, line in enumerate(text.splitlines(keepends=True), start=1):
         begin = _BEGIN.match(line.rstrip("\n"))
         if begin:
             if region_start is not None:
                 raise MarkerError(f"{source}:{number}: BEGIN SOLUTION inside the region opened at line {region_start}")
-            region_start = number
-            out.extend(_stub(begin, python=python))
+            region_start, opened, region = number, begin, []
             continue
         if _END.match(line.rstrip("\n")):
             if region_start is None:
                 raise MarkerError(f"{source}:{number}: END SOLUTION without BEGIN SOLUTION")
+            assert opened is not None  # set with region_start
+            out.extend(_stub(opened, python=python, region=region, before=out))
             region_start = None
             continue
         if region_start is None:
             out.append(line)
+        else:
+            region.append(line)
     if region_start is not None:
         raise MarkerError(f"{source}:{region_start}: BEGIN SOLUTION is never closed by END SOLUTION")
     return "".join(out)
 
 
-def _stub(begin: re.Match[str], *, python: bool) -> list[str]:
+def _stub(begin: re.Match[str], *, python: bool, region: list[str], before: list[str]) -> list[str]:
     indent, opener = begin["indent"], begin["open"]
     hint = begin["hint"] or "your code here"
     if opener.startswith("{#"):
         return [f"{indent}{{#- TODO: {hint} -#}}\n"]
     lines = [f"{indent}{opener} TODO: {hint}\n"]
     if python:
-        lines.append(f"{indent}raise NotImplementedError({hint!r})\n")
+        lines += _python_placeholder(indent, hint, region, before)
     return lines
+
+
+def _python_placeholder(indent: str, hint: str, region: list[str], before: list[str]) -> list[str]:
+    """What keeps the starter importable: nothing inside an argument list, `pass` in a @dag function's
+    body (raising there would break the DAG file at parse time), else raise NotImplementedError."""
+    code = [line.strip() for line in region if line.strip() and not line.strip().startswith("#")]
+    if code and code[0].endswith(","):
+        return []
+    for number in range(len(before) - 1, -1, -1):
+        line = before[number]
+        if line.strip() and len(line) - len(line.lstrip()) < len(indent) and line.lstrip().startswith("def "):
+            decorators = [d.strip() for d in before[max(0, number - 12) : number] if d.strip().startswith("@")]
+            if any(d.startswith("@dag") for d in decorators):
+                return [f"{indent}pass\n"]
+            break
+    return [f"{indent}raise NotImplementedError({hint!r})\n"]
 
 
 def strip_file(path: Path) -> str:

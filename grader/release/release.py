@@ -20,6 +20,7 @@ IGNORED_NAMES = {
     "__pycache__",
     ".user.yml",
     "data",
+    ".airflow",
 }
 IGNORED_SUFFIXES = {".duckdb", ".wal", ".pyc"}
 

@@ -17,10 +17,11 @@ def run(ctx: Context) -> None:
     if not any(p.is_file() for p in lab_dir.rglob("*")):
         raise Stop(Status.NOT_GRADABLE, f"{ctx.spec.id}/ is empty: there is nothing to grade.")
     project = lab_dir / ctx.spec.project
-    if not (project / "dbt_project.yml").is_file():
+    if not (project / ctx.spec.required).exists():
+        where = f"{ctx.spec.project}/{ctx.spec.required}".removeprefix("./")
         raise Stop(
             Status.NOT_GRADABLE,
-            f"No {ctx.spec.project}/dbt_project.yml in {ctx.spec.id}/: the dbt project is missing "
+            f"No {where} in {ctx.spec.id}/: the lab's project is missing "
             f"(restore it from the starter with `git checkout labs/{ctx.spec.id}/{ctx.spec.project}`).",
         )
     ctx.lab_dir = lab_dir

@@ -22,6 +22,7 @@ SKIPPED_NAMES = {
     ".git",
     ".venv",
     "package-lock.yml",
+    ".airflow",
 }
 SKIPPED_SUFFIXES = {".duckdb", ".wal"}
 MAX_FILE_BYTES = 20 * 1024 * 1024

@@ -1,0 +1,50 @@
+"""Artifacts of an Airflow job: the DAGs described, the functions called, the runs made."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from typing import Any
+
+from grader.artifacts.base import JobArtifacts
+from grader.checks import MissingArtifact
+
+
+class AirflowArtifacts(JobArtifacts):
+    def _load(self, name: str, what: str) -> dict[str, Any]:
+        path = self.out_dir / name
+        if not path.exists():
+            raise MissingArtifact(what, "nothing: the job stopped before it (see the problems above)")
+        return json.loads(path.read_text())
+
+    @cached_property
+    def parsed(self) -> dict[str, Any]:
+        return self._load("dags.json", "the DAG files to be parsed")
+
+    def dag(self, dag_id: str) -> dict[str, Any]:
+        found = self.parsed["dags"].get(dag_id)
+        if found is None:
+            errors = "; ".join(f"{k}: {v}" for k, v in self.parsed["import_errors"].items())
+            raise MissingArtifact(
+                f"a DAG with dag_id {dag_id!r}",
+                f"DAGs found: {sorted(self.parsed['dags']) or 'none'}"
+                + (f"; import errors: {errors[:600]}" if errors else ""),
+            )
+        return found
+
+    def tasks(self, dag_id: str) -> dict[str, dict[str, Any]]:
+        return {t["task_id"]: t for t in self.dag(dag_id)["tasks"]}
+
+    def call(self, call_id: str) -> dict[str, Any]:
+        found = self._load("unit.json", "your functions to be called").get(call_id)
+        if found is None:
+            raise MissingArtifact(f"the call {call_id}", "it never ran")
+        return found
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        found = self._load("runs.json", "the DAG runs").get(run_id)
+        if found is None:
+            raise MissingArtifact(f"the run {run_id}", "it never ran (an earlier step stopped the job)")
+        if "error" in found:
+            raise MissingArtifact(f"the run {run_id} to start", found["error"])
+        return found

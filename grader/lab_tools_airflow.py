@@ -1,0 +1,154 @@
+"""Helpers the Airflow lab notebooks call: an Airflow home in the lab, the DAGs, a run, a picture.
+
+Airflow reads its settings from environment variables when it is first imported, so
+``airflow_setup()`` comes before anything else that touches Airflow.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+from grader.datagen import generate
+from grader.lab_tools import lineage_layers
+
+
+def airflow_setup(lab_dir: str | Path = ".", *, seed: int = 42) -> dict[str, Path]:
+    """An Airflow home inside the lab (SQLite metadata DB), the lab's dags/ and plugins/, the shop's data."""
+    lab = Path(lab_dir).resolve()
+    home, data = lab / ".airflow", lab / "data"
+    home.mkdir(exist_ok=True)
+    generate(seed=seed).write(data)
+    os.environ.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(lab / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(lab / "plugins"),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
+            # Variables and settings the DAGs read at run time, from the environment
+            "AIRFLOW_VAR_FERNHILL_RAW_DIR": str(data / "raw"),
+            "AIRFLOW_VAR_FERNHILL_OUT_DIR": str(data / "out"),
+            "FERNHILL_ALERTS_FILE": str(data / "alerts.jsonl"),
+        }
+    )
+    if str(lab) not in sys.path:
+        sys.path.insert(0, str(lab))  # `from include.fernhill import ...`, as in the DAG files
+    warnings.filterwarnings("ignore", module="airflow")
+    from airflow.utils import db
+
+    db.initdb()  # quick when the database is already there
+    print(f"Airflow home {home.relative_to(lab)}/, DAGs from dags/, data in data/ (seed {seed})")
+    return {"lab": lab, "home": home, "data": data}
+
+
+def load_dags(lab_dir: str | Path = ".") -> dict[str, Any]:
+    """Parse dags/ as the dag-processor does; print import errors, return the DAGs by id."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(Path(lab_dir).resolve() / "dags"), safe_mode=False)
+    for path, error in bag.import_errors.items():
+        print(f"import error in {Path(path).name}:\n{error}")
+    print(f"{len(bag.dags)} DAG(s): {', '.join(sorted(bag.dags))}")
+    return dict(bag.dags)
+
+
+def run_dag(dag: Any, logical_date: str):
+    """``dag.test()`` for one logical date; a table of every task's state and returned value."""
+    import pandas as pd
+    import pendulum
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    run = dag.test(logical_date=pendulum.parse(logical_date))
+    rows = []
+    with create_session() as session:
+        for ti in sorted(run.get_task_instances(session=session), key=lambda t: t.task_id):
+            pushed = session.scalars(
+                select(XComModel).where(
+                    XComModel.dag_id == run.dag_id,
+                    XComModel.run_id == run.run_id,
+                    XComModel.task_id == ti.task_id,
+                    XComModel.key == "return_value",
+                )
+            ).first()
+            value = XComModel.deserialize_value(pushed) if pushed is not None else None
+            rows.append((ti.task_id, str(ti.state), ti.try_number, str(value)[:80] if value is not None else ""))
+    print(f"run of {logical_date}: {run.state}")
+    return pd.DataFrame(rows, columns=["task", "state", "try", "returned (XCom)"])
+
+
+KIND_COLOURS = {"empty": "#eeeeee", "@task": "#d9ead3", "branch": "#fff2cc", "python": "#cfe2f3", "bash": "#f4cccc"}
+
+
+def _kind(operator: str) -> str:
+    if operator == "EmptyOperator":
+        return "empty"
+    if "Branch" in operator:
+        return "branch"
+    if operator.startswith("_") and "Decorated" in operator:
+        return "@task"
+    return "bash" if "Bash" in operator else "python"
+
+
+def draw_dag(dag: Any, out: str | Path | None = None):
+    """The DAG's graph left to right, coloured by kind of task, task groups named above their tasks."""
+    import matplotlib
+
+    if out is not None:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    edges = sorted((up, t.task_id) for t in dag.tasks for up in t.upstream_task_ids)
+    layers = lineage_layers(edges) if edges else {t.task_id: 0 for t in dag.tasks}
+    for t in dag.tasks:
+        layers.setdefault(t.task_id, 0)
+    columns: dict[int, list[str]] = {}
+    for task_id in sorted(layers):
+        columns.setdefault(layers[task_id], []).append(task_id)
+    tallest = max(len(c) for c in columns.values())
+    position = {n: (2.4 * x, -(i - (len(c) - 1) / 2)) for x, c in columns.items() for i, n in enumerate(c)}
+    kinds = {t.task_id: _kind(type(t).__name__) for t in dag.tasks}
+    rules = {t.task_id: str(getattr(t.trigger_rule, "value", t.trigger_rule)) for t in dag.tasks}
+    fig, ax = plt.subplots(figsize=(2.6 * len(columns) + 1, 0.9 * tallest + 1.8))
+    for up, down in edges:
+        (x1, y1), (x2, y2) = position[up], position[down]
+        ax.annotate(
+            "",
+            xy=(x2 - 0.85, y2),
+            xytext=(x1 + 0.85, y1),
+            arrowprops={"arrowstyle": "->", "color": "#888", "lw": 0.9, "shrinkA": 0, "shrinkB": 0},
+        )
+    for task_id, (x, y) in position.items():
+        label = task_id + ("" if rules[task_id] == "all_success" else f"\n[{rules[task_id]}]")
+        ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=8,
+            bbox={"boxstyle": "round", "fc": KIND_COLOURS[kinds[task_id]], "ec": "#555"},
+        )
+    ax.set_xlim(-1.3, 2.4 * (len(columns) - 1) + 1.3)
+    ax.set_ylim(-tallest / 2 - 0.6, tallest / 2 + 0.6)
+    ax.legend(
+        handles=[Patch(fc=c, ec="#555", label=k) for k, c in KIND_COLOURS.items()],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.12),
+        ncol=len(KIND_COLOURS),
+        fontsize=8,
+        frameon=False,
+    )
+    ax.set_title(dag.dag_id, pad=28)
+    ax.axis("off")
+    fig.tight_layout()
+    if out is not None:
+        fig.savefig(out, dpi=110)
+    return fig

@@ -1,0 +1,26 @@
+"""Lab 04, Airflow DAGs: Fernhill Market's daily order pipeline in Airflow 3."""
+from grader.artifacts.airflow import AirflowArtifacts
+from grader.labs import LabSpec
+from grader.labs.lab04_airflow_dags.probes import CALLS, runs
+
+GRADING_SEED = 2025
+GRADING_SCALE = 1.0
+DAG_ID = "fernhill_orders_daily"
+
+SPEC = LabSpec(
+    id="04_airflow_dags",
+    title="Airflow DAGs",
+    project=".",
+    required="dags",
+    job="airflow_job",
+    check_modules=tuple(f"grader.labs.lab04_airflow_dags.checks_{tier}"
+                        for tier in ("validation", "definition", "unit", "integration")),
+    artifacts=AirflowArtifacts,
+    job_options={
+        "data": {"seed": GRADING_SEED, "scale": GRADING_SCALE},
+        "airflow_env": "FERNHILL",
+        "calls": CALLS,
+        "runs": runs(GRADING_SEED, GRADING_SCALE, DAG_ID),
+    },
+    timeout_s=300.0,
+)

@@ -1,0 +1,65 @@
+"""Lab 04, definition tier: the DAG's tasks, operators, dependencies and groups, as Airflow parsed them."""
+from __future__ import annotations
+
+from grader.artifacts.airflow import AirflowArtifacts
+from grader.checks import check, expect
+from grader.model import Tier
+
+DAG_ID = "fernhill_orders_daily"
+OPERATORS = {
+    "start": "EmptyOperator",
+    "end": "EmptyOperator",
+    "no_orders": "EmptyOperator",
+    "extract_orders": "_PythonDecoratedOperator",
+    "summarize": "_PythonDecoratedOperator",
+    "choose_load": "_BranchPythonDecoratedOperator",
+    "load.write_summary": "PythonOperator",
+    "load.announce": "BashOperator",
+}
+EDGES = {
+    ("start", "extract_orders"), ("extract_orders", "summarize"), ("summarize", "choose_load"),
+    ("choose_load", "no_orders"), ("choose_load", "load.write_summary"), ("summarize", "load.write_summary"),
+    ("load.write_summary", "load.announce"), ("no_orders", "end"), ("load.announce", "end"),
+}
+
+
+@check(tier=Tier.DEFINITION, points=3, concepts=["af.operators", "af.taskflow"])
+def tasks_use_the_right_operators(a: AirflowArtifacts) -> None:
+    """Eight tasks: EmptyOperators for start, end and the placeholder, @task functions, a branch, Python and Bash."""
+    tasks = a.tasks(DAG_ID)
+    got = {task_id: t["operator"] for task_id, t in tasks.items()}
+    wrong = {k: got.get(k, "missing") for k, v in OPERATORS.items() if got.get(k) != v}
+    readable = {"_PythonDecoratedOperator": "@task", "_BranchPythonDecoratedOperator": "@task.branch"}
+    expect(not wrong, expected=", ".join(f"{k}: {readable.get(v, v)}" for k, v in OPERATORS.items() if k in wrong),
+           found=", ".join(f"{k}: {readable.get(v, v)}" for k, v in wrong.items()))
+    extra = sorted(set(got) - set(OPERATORS))
+    expect(not extra, expected=f"exactly the tasks {sorted(OPERATORS)}", found=f"also {extra}")
+
+
+@check(tier=Tier.DEFINITION, points=3, concepts=["af.dependencies", "af.taskflow"])
+def tasks_are_wired_in_order(a: AirflowArtifacts) -> None:
+    """start, extract, summarize, choose, then the placeholder or the load group, both joining at end."""
+    tasks = a.tasks(DAG_ID)
+    edges = {(up, t["task_id"]) for t in tasks.values() for up in t["upstream"]}
+    missing, extra = sorted(EDGES - edges), sorted(edges - EDGES)
+    expect(not missing and not extra, expected="the dependencies of the notebook's picture",
+           found=(f"missing {', '.join(f'{u} >> {d}' for u, d in missing)}" if missing else "")
+           + ("; " if missing and extra else "")
+           + (f"unexpected {', '.join(f'{u} >> {d}' for u, d in extra)}" if extra else ""))
+
+
+@check(tier=Tier.DEFINITION, points=2, concepts=["af.taskgroups_subdags"])
+def load_steps_sit_in_a_task_group(a: AirflowArtifacts) -> None:
+    """write_summary and announce belong to the TaskGroup load (TaskGroups replace SubDAGs in Airflow 3)."""
+    tasks = a.tasks(DAG_ID)
+    groups = {task_id: t["task_group"] for task_id, t in tasks.items()}
+    expect(groups.get("load.write_summary") == "load" and groups.get("load.announce") == "load",
+           expected="a TaskGroup 'load' holding write_summary and announce",
+           found={k: v for k, v in groups.items() if v} or "no task group")
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["af.max_active_runs"])
+def one_run_at_a_time(a: AirflowArtifacts) -> None:
+    """max_active_runs=1: a slow day never overlaps the next one's run."""
+    dag = a.dag(DAG_ID)
+    expect(dag["max_active_runs"] == 1, expected="max_active_runs=1", found=dag["max_active_runs"])

@@ -1,0 +1,49 @@
+"""Lab 04, unit tier: the pipeline's logic in include/fernhill/, called with the grader's inputs."""
+from __future__ import annotations
+
+from typing import Any
+
+from grader.artifacts.airflow import AirflowArtifacts
+from grader.checks import CheckFailed, check, expect
+from grader.labs.lab04_airflow_dags.probes import DAY, EXPECTED_DAY
+from grader.model import Tier
+
+
+def _value(a: AirflowArtifacts, call_id: str, what: str) -> Any:
+    found = a.call(call_id)
+    if not found["ok"]:
+        raise CheckFailed(what, f"it raised {found['error']}")
+    return found["value"]
+
+
+@check(tier=Tier.UNIT, points=3, concepts=["af.timezones"])
+def orders_for_day_keeps_latest_loads_by_utc_day(a: AirflowArtifacts) -> None:
+    """orders_for_day keeps one row per order (its latest load) and picks the day in UTC, not in local time."""
+    got = _value(a, "orders_for_day", f"orders_for_day(rows, {DAY!r}) to return the day's orders")
+    ids = [str(r.get("order_id")) for r in got] if isinstance(got, list) else got
+    expect(ids == EXPECTED_DAY["ids"],
+           expected=f"orders {EXPECTED_DAY['ids']} (order 2 at 00:30+01:00 is 23:30 UTC the day before; "
+                    "order 3 at 23:30-02:00 is the next day in UTC)",
+           found=f"orders {ids}")
+    first: dict = next((r for r in got if str(r.get("order_id")) == "1"), {})
+    expect(first.get("status") == EXPECTED_DAY["status_of_1"], expected="order 1 as last loaded: status shipped",
+           found=f"status {first.get('status')!r}")
+
+
+@check(tier=Tier.UNIT, points=1, concepts=["af.xcom"])
+def summarize_counts_orders_and_returns(a: AirflowArtifacts) -> None:
+    """summarize returns {'orders': n, 'returned': k}, also for a day without orders."""
+    got = _value(a, "summarize", "summarize(orders) to return the counts")
+    expect(got == {"orders": 4, "returned": 2}, expected="{'orders': 4, 'returned': 2}", found=got)
+    empty = _value(a, "summarize_empty", "summarize([]) to return zero counts")
+    expect(empty == {"orders": 0, "returned": 0}, expected="{'orders': 0, 'returned': 0} for no orders", found=empty)
+
+
+@check(tier=Tier.UNIT, points=2, concepts=["af.branching"])
+def choose_load_names_the_branch_task(a: AirflowArtifacts) -> None:
+    """choose_load returns the task id to follow: load.write_summary with orders, no_orders without."""
+    busy = _value(a, "choose_load_busy", "choose_load({'orders': 3, ...}) to name a task")
+    quiet = _value(a, "choose_load_quiet", "choose_load({'orders': 0, ...}) to name a task")
+    expect(busy == "load.write_summary", expected="'load.write_summary' (a task in a group is named group.task)",
+           found=repr(busy))
+    expect(quiet == "no_orders", expected="'no_orders' when there are none", found=repr(quiet))

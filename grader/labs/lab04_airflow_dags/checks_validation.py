@@ -1,0 +1,81 @@
+"""Lab 04, validation tier: the DAG files import cleanly, the DAG is declared right, parsing stays cheap."""
+from __future__ import annotations
+
+from grader.artifacts.airflow import AirflowArtifacts
+from grader.checks import check, expect
+from grader.model import Tier
+
+DAG_ID = "fernhill_orders_daily"
+DAG_FILE = "dags/fernhill_orders_daily.py"
+# calls that do work (files, network, Variables, the data itself) and so belong inside tasks
+PARSE_TIME_WORK = ("Variable.get", "Connection.get", "get_connection", "read_orders", "orders_for_day", "read_csv",
+                   "read_text", "urlopen", "requests.", "sleep", "subprocess")
+
+
+def _does_work(call: str) -> bool:
+    """A call that reads data or settings, or runs the pipeline's logic, rather than declaring tasks."""
+    return call == "open" or call.startswith("logic.") or any(word in call for word in PARSE_TIME_WORK)
+
+
+@check(tier=Tier.VALIDATION, points=2, concepts=["af.dag_definition"])
+def dags_import_without_errors(a: AirflowArtifacts) -> None:
+    """Every file in dags/ imports without errors and defines the DAG fernhill_orders_daily with tasks."""
+    errors = a.parsed["import_errors"]
+    expect(not errors, expected="no import errors in dags/",
+           found="; ".join(f"{path}: {error}" for path, error in sorted(errors.items()))[:800])
+    expect(a.dag(DAG_ID)["tasks"], expected=f"{DAG_ID} with its tasks", found="a DAG without any task")
+
+
+@check(tier=Tier.VALIDATION, points=3, concepts=["af.dag_definition", "af.timezones"])
+def dag_declares_schedule_start_and_defaults(a: AirflowArtifacts) -> None:
+    """The DAG runs daily at 06:00 from a time-zone-aware start_date, without catchup, with tags and default_args."""
+    dag = a.dag(DAG_ID)
+    expect(dag["schedule"] == "0 6 * * *", expected="schedule='0 6 * * *' (daily at 06:00)", found=dag["schedule"])
+    expect(dag["catchup"] is False, expected="catchup=False", found=f"catchup={dag['catchup']}")
+    expect("fernhill" in dag["tags"], expected="tags including 'fernhill'", found=dag["tags"])
+    defaults = dag["default_args"]
+    expect("owner" in defaults and int(defaults.get("retries", "0")) >= 1,
+           expected="default_args with an owner and retries >= 1", found=defaults)
+    naive = _naive_start_dates(a.read_text(DAG_FILE) or "")
+    expect(not naive, expected="start_date with a time zone: pendulum.datetime(2025, 1, 1, tz='Europe/Amsterdam')",
+           found=f"a naive datetime on line {', '.join(map(str, naive))}: Airflow would silently read it as UTC")
+    expect(str(dag["start_date"]).startswith("2025-01-01") or str(dag["start_date"]).startswith("2024-12-31T23:00"),
+           expected="start_date 2025-01-01 (Amsterdam time)", found=dag["start_date"])
+
+
+def _naive_start_dates(source: str) -> list[int]:
+    """Lines where start_date is a datetime(...) without a time zone (the parsed DAG cannot tell)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        value = None
+        if isinstance(node, ast.keyword) and node.arg == "start_date":
+            value = node.value
+        if isinstance(node, ast.Dict):
+            for key, item in zip(node.keys, node.values, strict=False):
+                if isinstance(key, ast.Constant) and key.value == "start_date":
+                    value = item
+        if isinstance(value, ast.Call):
+            names = {k.arg for k in value.keywords}
+            if ast.unparse(value.func).split(".")[-1] == "datetime" and not names & {"tz", "tzinfo"}:
+                found.append(value.lineno)
+    return found
+
+
+@check(tier=Tier.VALIDATION, points=2, concepts=["af.best_practices"])
+def dag_file_does_no_work_at_parse_time(a: AirflowArtifacts) -> None:
+    """The DAG file only wires tasks: no data, Variable or file access when it is imported; logic in include/."""
+    calls = a.parsed["module_level_calls"].get(DAG_FILE, [])
+    heavy = [c for c in calls if _does_work(c["call"])]
+    expect(not heavy, expected="no work when the file is imported (the dag-processor imports it every few seconds)",
+           found="; ".join(f"line {c['line']}: {c['call']}(...)" for c in heavy[:4]),
+           hint="move it into a task: it then runs when the task runs")
+    callables = [t["python_callable"] or "" for t in a.dag(DAG_ID)["tasks"]]
+    expect(any(c.startswith("include.fernhill.") for c in callables),
+           expected="tasks calling the business logic of include/fernhill/ (write_summary: logic.write_summary)",
+           found=f"task callables: {sorted(c for c in callables if c) or 'none'}")

@@ -1,0 +1,49 @@
+"""What the sandbox job does with the learner's lab: functions called with chosen inputs, DAG runs.
+
+Inputs are chosen so plausible mistakes show: an order loaded twice, offsets that move an order
+across midnight in UTC, a quiet day with no orders, a day whose raw data is missing.
+"""
+from __future__ import annotations
+
+from grader.labs.lab04_airflow_dags.expected import busiest_days
+
+ORDERS = "include.fernhill.orders"
+DAY = "2025-03-02"
+
+
+def _row(order_id: int, ordered_at: str, status: str, loaded_at: str) -> dict[str, str]:
+    return {"order_id": str(order_id), "customer_id": "7", "ordered_at": ordered_at, "status": status,
+            "_loaded_at": loaded_at}
+
+
+ROWS = [
+    _row(1, "2025-03-02T10:00:00+01:00", "placed", "2025-03-02 10:05:00"),
+    _row(1, "2025-03-02T10:00:00+01:00", "shipped", "2025-03-03 08:00:00"),  # re-delivered: the latest wins
+    _row(2, "2025-03-03T00:30:00+01:00", "completed", "2025-03-03 01:00:00"),  # 23:30 UTC on the 2nd
+    _row(3, "2025-03-02T23:30:00-02:00", "returned", "2025-03-03 02:00:00"),  # 01:30 UTC on the 3rd
+    _row(4, "2025-03-01T12:00:00Z", "completed", "2025-03-01 13:00:00"),
+    _row(5, "2025-03-02T00:00:00Z", "returned", "2025-03-02 01:00:00"),
+]
+# what the day's orders are, by the rules: ids 1 (shipped), 2 and 5
+EXPECTED_DAY = {"ids": ["1", "2", "5"], "status_of_1": "shipped"}
+
+CALLS: list[dict] = [
+    {"id": "orders_for_day", "module": ORDERS, "function": "orders_for_day", "args": [ROWS, DAY]},
+    {"id": "summarize", "module": ORDERS, "function": "summarize",
+     "args": [[{"order_id": "1", "status": "returned"}, {"order_id": "2", "status": "completed"},
+               {"order_id": "3", "status": "returned"}, {"order_id": "4", "status": "placed"}]]},
+    {"id": "summarize_empty", "module": ORDERS, "function": "summarize", "args": [[]]},
+    {"id": "choose_load_busy", "module": ORDERS, "function": "choose_load", "args": [{"orders": 3, "returned": 1}]},
+    {"id": "choose_load_quiet", "module": ORDERS, "function": "choose_load", "args": [{"orders": 0, "returned": 0}]},
+]
+
+
+def runs(seed: int, scale: float, dag_id: str) -> list[dict]:
+    busy, second = busiest_days(seed, scale)
+    return [
+        # 06:00 in Amsterdam is 05:00 UTC: the logical date's day is the same in both
+        {"id": "busy_day", "dag_id": dag_id, "logical_date": f"{busy}T06:00:00+01:00", "day": busy},
+        {"id": "quiet_day", "dag_id": dag_id, "logical_date": "2026-06-01T06:00:00+02:00", "day": "2026-06-01"},
+        {"id": "missing_data", "dag_id": dag_id, "logical_date": f"{second}T06:00:00+01:00", "day": second,
+         "data": "missing"},
+    ]

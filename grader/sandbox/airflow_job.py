@@ -1,0 +1,266 @@
+"""The sandbox job for an Airflow lab: parse the learner's DAGs once, call their logic, run the DAGs.
+
+Airflow is imported once and the metadata database (SQLite, in the job's folder) is made once;
+then every run is an in-process ``dag.test()``, a fraction of a second each, instead of a fresh
+``airflow dags test`` process per run. Written to the out folder, for the host to judge:
+- ``dags.json``: every DAG described (tasks, operators, edges, trigger rules, groups, callbacks,
+  default_args, schedule), the import errors and parse times, and what the DAG files call at
+  module level (work done at parse time);
+- ``unit.json``: the learner's functions in include/ called with the grader's inputs;
+- ``runs.json``: for each run the plan asks for, the state, try number, XComs and rendered
+  templates of every task, the alerts the callbacks wrote and the files the tasks wrote.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from grader.datagen import generate
+from grader.sandbox.recorder import NotGradable, Recorder, StepFailed
+
+
+def run(plan: dict[str, Any], rec: Recorder) -> None:
+    project = Path(plan["project_dir"])
+    work, out = Path(plan["work_dir"]), Path(plan["out_dir"])
+    dags_dir = project / "dags"
+    if not dags_dir.is_dir():
+        raise NotGradable(f"No dags/ folder in {project.name}/: there are no DAGs to grade.")
+    home = work / "airflow"
+    home.mkdir(parents=True, exist_ok=True)
+    env = plan["airflow_env"]
+    os.environ.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(dags_dir),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(project / "plugins"),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "CRITICAL",
+            "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": str(plan.get("import_timeout_s", 20)),
+            f"{env}_ALERTS_FILE": str(work / "alerts.jsonl"),
+        }
+    )
+    # include/ is importable as the course teaches: `from include.fernhill import orders`
+    sys.path.insert(0, str(project))
+    warnings.filterwarnings("ignore")
+
+    with rec.step("data", "Generate the grader's data"):
+        generate(seed=plan["data"]["seed"], scale=plan["data"]["scale"]).write(work / "data")
+        raw_dir = work / "data" / "raw"
+
+    # the Variables exist before parsing, as in a real deployment (each run points them elsewhere)
+    _set_variables(env, raw_dir, work / "files" / "parse")
+
+    with rec.step("parse", "Parse the DAG files (DagBag)") as entry:
+        from airflow.dag_processing.dagbag import DagBag
+
+        start = time.monotonic()
+        bag = DagBag(dag_folder=str(dags_dir), safe_mode=False)
+        import_errors = {_rel(path, project): _last_error(text) for path, text in bag.import_errors.items()}
+        description = {
+            "dags": {dag_id: _describe(dag) for dag_id, dag in sorted(bag.dags.items())},
+            "import_errors": import_errors,
+            "parse_s": {_rel(s.file, project): s.duration.total_seconds() for s in bag.dagbag_stats},
+            "module_level_calls": {_rel(p, project): _module_level_calls(p) for p in sorted(dags_dir.glob("*.py"))},
+            "bag_s": round(time.monotonic() - start, 2),
+        }
+        (out / "dags.json").write_text(json.dumps(description, indent=1, default=str))
+        entry["summary"] = {
+            "counts": {"dags": len(bag.dags), "import errors": len(bag.import_errors)},
+            "first_problems": [f"{k}: {v}" for k, v in import_errors.items()][:5],
+        }
+
+    with rec.step("unit", f"Call your functions with the grader's inputs ({len(plan['calls'])} calls)"):
+        results = {call["id"]: _call(call) for call in plan["calls"]}
+        (out / "unit.json").write_text(json.dumps(results, indent=1, default=str))
+
+    with rec.step("database", "Create the metadata database (SQLite)"):
+        from airflow.utils import db
+
+        db.initdb()
+
+    runs: dict[str, Any] = {}
+    with rec.step("runs", f"Run the DAGs ({len(plan['runs'])} runs with dag.test())"):
+        for scenario in plan["runs"]:
+            dag = bag.dags.get(scenario["dag_id"])
+            if dag is None:
+                runs[scenario["id"]] = {"error": f"no DAG {scenario['dag_id']} to run"}
+                continue
+            runs[scenario["id"]] = _run(dag, scenario, raw_dir, work, env)
+            (out / "runs.json").write_text(json.dumps(runs, indent=1, default=str))
+        if not runs:
+            raise StepFailed("no run was asked for")
+
+
+def _describe(dag: Any) -> dict[str, Any]:
+    def names(value: Any) -> list[str]:
+        items = [] if not value else (value if isinstance(value, (list, tuple)) else [value])
+        return [getattr(c, "__name__", type(c).__name__) for c in items]
+
+    return {
+        "dag_id": dag.dag_id,
+        "schedule": None if dag.schedule is None else str(dag.schedule),
+        "start_date": dag.start_date.isoformat() if dag.start_date else None,
+        "catchup": dag.catchup,
+        "max_active_runs": dag.max_active_runs,
+        "tags": sorted(dag.tags or []),
+        "params": {k: repr(v) for k, v in (dag.params or {}).items()},
+        "default_args": {k: names(v) if callable(v) else repr(v) for k, v in (dag.default_args or {}).items()},
+        "callbacks": {"on_success": names(dag.on_success_callback), "on_failure": names(dag.on_failure_callback)},
+        "tasks": [
+            {
+                "task_id": t.task_id,
+                "operator": type(t).__name__,
+                "module": type(t).__module__,
+                "upstream": sorted(t.upstream_task_ids),
+                "downstream": sorted(t.downstream_task_ids),
+                "trigger_rule": str(getattr(t.trigger_rule, "value", t.trigger_rule)),
+                "pool": t.pool,
+                "queue": t.queue,
+                "retries": t.retries,
+                "callbacks": {k: names(getattr(t, f"on_{k}_callback", None)) for k in ("success", "failure", "retry")},
+                "task_group": t.task_group.group_id if t.task_group else None,
+                "template_fields": list(t.template_fields),
+                "python_callable": _callable_name(getattr(t, "python_callable", None)),
+            }
+            for t in dag.tasks
+        ],
+    }
+
+
+def _callable_name(func: Any) -> str | None:
+    return f"{func.__module__}.{func.__qualname__}" if callable(func) else None
+
+
+def _rel(path: str | Path, project: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def _last_error(traceback_text: str) -> str:
+    """The `SomeError: message` line of a traceback, which says what is wrong."""
+    lines = [line.strip() for line in str(traceback_text).splitlines() if line.strip()]
+    errors = [line for line in lines if ("Error" in line or "Exception" in line or "Timeout" in line) and ":" in line]
+    return (errors[-1] if errors else lines[-1] if lines else "import failed")[:500]
+
+
+def _module_level_calls(path: Path) -> list[dict[str, Any]]:
+    """Calls that run when the file is imported: at module level and in a @dag function's body.
+
+    Function bodies of tasks run later, at run time; they are not listed.
+    """
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except SyntaxError:
+        return []
+    found: list[dict[str, Any]] = []
+
+    def visit(node: ast.AST, in_dag_body: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                is_dag = isinstance(child, ast.FunctionDef) and any(
+                    "dag" in ast.unparse(d).split("(")[0].split(".")[-1] for d in child.decorator_list
+                )
+                if is_dag:
+                    visit(child, True)
+                continue
+            if isinstance(child, ast.Call):
+                found.append({"line": child.lineno, "call": ast.unparse(child.func)[:80], "in_dag_body": in_dag_body})
+            visit(child, in_dag_body)
+
+    visit(tree, False)
+    return found
+
+
+def _call(call: dict[str, Any]) -> dict[str, Any]:
+    """One of the learner's functions with the grader's arguments: its value, or the error it raised."""
+    try:
+        module = importlib.import_module(call["module"])
+        value = getattr(module, call["function"])(*call.get("args", []), **call.get("kwargs", {}))
+        json.dumps(value, default=str)
+        return {"ok": True, "value": value}
+    except BaseException as exc:  # the learner's code may raise anything, SystemExit included
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:600]}
+
+
+def _set_variables(env: str, raw_dir: Path, out_dir: Path) -> None:
+    """Airflow Variables from the environment (AIRFLOW_VAR_*): where the raw data is, where output goes."""
+    os.environ[f"AIRFLOW_VAR_{env}_RAW_DIR"] = str(raw_dir)
+    os.environ[f"AIRFLOW_VAR_{env}_OUT_DIR"] = str(out_dir)
+
+
+def _run(dag: Any, scenario: dict[str, Any], raw_dir: Path, work: Path, env: str) -> dict[str, Any]:
+    """One dag.test() with the scenario's data and date; what every task did."""
+    import pendulum
+    from airflow.models.renderedtifields import RenderedTaskInstanceFields
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    out_files = work / "files" / scenario["id"]
+    out_files.mkdir(parents=True, exist_ok=True)
+    _set_variables(env, raw_dir if scenario.get("data", "raw") == "raw" else work / "nowhere", out_files)
+    for t in dag.tasks:
+        t.retries = 0  # a forced failure must not wait for retry delays
+        t.execution_timeout = _seconds(scenario.get("task_timeout_s", 60))
+    alerts = work / "alerts.jsonl"
+    seen = alerts.read_text().count("\n") if alerts.exists() else 0
+    start = time.monotonic()
+    try:
+        run = dag.test(logical_date=pendulum.parse(scenario["logical_date"]))
+    except BaseException as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"[:600]}
+    result: dict[str, Any] = {"state": str(run.state), "seconds": round(time.monotonic() - start, 2), "tasks": {}}
+    with create_session() as session:
+        for ti in run.get_task_instances(session=session):
+            xcoms = session.scalars(
+                select(XComModel).where(
+                    XComModel.dag_id == run.dag_id, XComModel.run_id == run.run_id, XComModel.task_id == ti.task_id
+                )
+            ).all()
+            rendered = session.scalar(
+                select(RenderedTaskInstanceFields).where(
+                    RenderedTaskInstanceFields.dag_id == ti.dag_id,
+                    RenderedTaskInstanceFields.run_id == ti.run_id,
+                    RenderedTaskInstanceFields.task_id == ti.task_id,
+                )
+            )
+            result["tasks"][ti.task_id] = {
+                "state": str(ti.state),
+                "try_number": ti.try_number,
+                "xcom": {x.key: _safe(XComModel.deserialize_value(x)) for x in xcoms},
+                "rendered": _safe(rendered.rendered_fields) if rendered else None,
+            }
+    lines = alerts.read_text().splitlines()[seen:] if alerts.exists() else []
+    result["alerts"] = [_json_or_text(line) for line in lines[:20]]
+    result["files"] = {p.name: p.read_text(errors="replace")[:4000] for p in sorted(out_files.glob("*"))[:20]}
+    return result
+
+
+def _seconds(value: float) -> Any:
+    from datetime import timedelta
+
+    return timedelta(seconds=value)
+
+
+def _safe(value: Any) -> Any:
+    """JSON-safe and bounded: what a learner's task pushes may be anything, and large."""
+    text = json.dumps(value, default=str)
+    return json.loads(text) if len(text) < 20000 else text[:20000]
+
+
+def _json_or_text(line: str) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError:
+        return line[:500]
