@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from grader.config import LABEL, settings
+from grader.grading import grade_workspace
 from grader.model import LabReport, Status
-from tests.conftest import LABS, SOLUTIONS, grade_lab01, make_workspace
+from tests.conftest import LABS, SOLUTIONS, grade_lab01, graded_once, make_workspace
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
@@ -45,6 +46,21 @@ def test_starter_scores_zero_in_a_container(runtime_image: str, tmp_path: Path) 
     """The untouched starter scores 0 in a container too."""
     report = grade_in_container(make_workspace(tmp_path, "01_dbt_models", LABS / "01_dbt_models"))
     assert (report.status, report.score) == (Status.GRADED, 0)
+
+
+@pytest.mark.parametrize("source", [SOLUTIONS, LABS], ids=["solution", "starter"])
+def test_airflow_lab_scores_the_same_in_a_container(
+    runtime_image: str, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, source: Path
+) -> None:
+    """Lab 04's DAGs parse and run in the container as they do locally: full marks, and 0 for the starter."""
+    local = graded_once(tmp_path_factory, "04_airflow_dags", source)
+    workspace = make_workspace(tmp_path, "04_airflow_dags", source / "04_airflow_dags")
+    reports = grade_workspace(workspace, "04", isolation="container", report_dir=tmp_path / "r", quiet=True)
+    assert reports is not None
+    assert reports[0].status is Status.GRADED, reports[0].problems
+    assert [(t.id, t.score) for t in reports[0].tests] == [(t.id, t.score) for t in local.tests]
+    assert reports[0].score == (reports[0].max_score if source == SOLUTIONS else 0)
+    assert grader_containers() == []
 
 
 HOSTILE_MODELS = {
