@@ -12,6 +12,7 @@ SPEC = LabSpec(
     title="Airflow DAGs",
     project=".",
     required="dags",
+    notebook="04_airflow_dags.ipynb",
     job="airflow_job",
     check_modules=tuple(f"grader.labs.lab04_airflow_dags.checks_{tier}"
                         for tier in ("validation", "definition", "unit", "integration")),

@@ -7,6 +7,7 @@ from grader.artifacts.airflow import AirflowArtifacts
 from grader.checks import CheckFailed, check, expect
 from grader.labs.lab04_airflow_dags.probes import DAY, EXPECTED_DAY
 from grader.model import Tier
+from grader.notebook_grading import expect_cell_passed
 
 
 def _value(a: AirflowArtifacts, call_id: str, what: str) -> Any:
@@ -47,3 +48,9 @@ def choose_load_names_the_branch_task(a: AirflowArtifacts) -> None:
     expect(busy == "load.write_summary", expected="'load.write_summary' (a task in a group is named group.task)",
            found=repr(busy))
     expect(quiet == "no_orders", expected="'no_orders' when there are none", found=repr(quiet))
+
+
+@check(tier=Tier.UNIT, points=2, concepts=["af.components"])
+def components_quiz(a: AirflowArtifacts) -> None:
+    """The notebook quiz on Airflow 3's components passes its tests, hidden ones included (nbgrader)."""
+    expect_cell_passed(a, "04_airflow_dags", "04_airflow_dags.ipynb", "components_quiz_tests")
