@@ -97,7 +97,7 @@ def test_unknown_lab_exits_2(tmp_path: Path) -> None:
 def test_lab_without_grader_exits_2(tmp_path: Path) -> None:
     """Asking for a lab whose grader has not landed says so instead of scoring 0."""
     done = subprocess.run(
-        [sys.executable, "-m", "grader.cli", "check", "04", "--report", str(tmp_path)],
+        [sys.executable, "-m", "grader.cli", "check", "05", "--report", str(tmp_path)],
         capture_output=True,
         text=True,
         check=False,
