@@ -158,6 +158,26 @@ COLOURS = {"source": "#d9ead3", "seed": "#d0e0e3", "staging": "#cfe2f3", "interm
 
 def draw_lineage(manifest_path: str | Path, out: str | Path | None = None):
     """Draw the lineage graph left to right, coloured by layer (source, seed, staging, intermediate, mart)."""
+    edges = lineage_edges(manifest_path)
+    nodes = sorted(lineage_layers(edges), key=lambda n: (_kind(n), n))
+    labels = {n: ".".join(n.split(".")[-2:]) if n.startswith("source.") else n.split(".")[-1] for n in nodes}
+    return draw_layered(edges, nodes, labels, {n: _kind(n) for n in nodes}, COLOURS, out=out, gap=2.2, row=0.6)
+
+
+def draw_layered(
+    edges: list[tuple[str, str]],
+    nodes: list[str],
+    labels: dict[str, str],
+    kinds: dict[str, str],
+    colours: dict[str, str],
+    *,
+    title: str = "",
+    out: str | Path | None = None,
+    gap: float = 2.4,
+    row: float = 0.9,
+):
+    """A graph drawn left to right in layers (each node one column right of its furthest parent),
+    boxes coloured by kind, with a legend. The lineage and the DAG pictures both use it."""
     import matplotlib
 
     if out is not None:
@@ -165,43 +185,43 @@ def draw_lineage(manifest_path: str | Path, out: str | Path | None = None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    edges = lineage_edges(manifest_path)
-    layers = lineage_layers(edges)
+    layers = {n: 0 for n in nodes} | lineage_layers(edges)
     columns: dict[int, list[str]] = {}
-    for node in sorted(layers, key=lambda n: (_kind(n), n)):
+    for node in nodes:
         columns.setdefault(layers[node], []).append(node)
     tallest = max((len(m) for m in columns.values()), default=1)
-    position = {n: (2.2 * x, -(i - (len(m) - 1) / 2)) for x, m in columns.items() for i, n in enumerate(m)}
-    fig, ax = plt.subplots(figsize=(2.6 * len(columns) + 1, 0.6 * tallest + 1.6))
+    position = {n: (gap * x, -(i - (len(m) - 1) / 2)) for x, m in columns.items() for i, n in enumerate(m)}
+    fig, ax = plt.subplots(figsize=(2.6 * len(columns) + 1, row * tallest + 1.8))
     for parent, child in edges:
         (x1, y1), (x2, y2) = position[parent], position[child]
         ax.annotate(
             "",
-            xy=(x2 - 0.75, y2),
-            xytext=(x1 + 0.75, y1),
+            xy=(x2 - gap * 0.35, y2),
+            xytext=(x1 + gap * 0.35, y1),
             arrowprops={"arrowstyle": "->", "color": "#888", "lw": 0.8, "shrinkA": 0, "shrinkB": 0},
         )
     for node, (x, y) in position.items():
-        label = ".".join(node.split(".")[-2:]) if node.startswith("source.") else node.split(".")[-1]
         ax.text(
             x,
             y,
-            label,
+            labels[node],
             ha="center",
             va="center",
             fontsize=8,
-            bbox={"boxstyle": "round", "fc": COLOURS[_kind(node)], "ec": "#555"},
+            bbox={"boxstyle": "round", "fc": colours[kinds[node]], "ec": "#555"},
         )
-    ax.set_xlim(-1.2, 2.2 * (len(columns) - 1) + 1.2)
+    ax.set_xlim(-gap / 2 - 0.1, gap * (len(columns) - 1) + gap / 2 + 0.1)
     ax.set_ylim(-tallest / 2 - 0.5, tallest / 2 + 0.5)
     ax.legend(
-        handles=[Patch(fc=c, ec="#555", label=k) for k, c in COLOURS.items()],
+        handles=[Patch(fc=c, ec="#555", label=k) for k, c in colours.items()],
         loc="upper center",
-        bbox_to_anchor=(0.5, 1.08),
-        ncol=len(COLOURS),
+        bbox_to_anchor=(0.5, 1.1),
+        ncol=len(colours),
         frameon=False,
         fontsize=8,
     )
+    if title:
+        ax.set_title(title, pad=28)
     ax.axis("off")
     fig.tight_layout()
     if out is not None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.datagen import generate
-from grader.lab_tools import lineage_layers
+from grader.lab_tools import draw_layered
 
 
 def airflow_setup(lab_dir: str | Path = ".", *, seed: int = 42) -> dict[str, Path]:
@@ -97,58 +97,12 @@ def _kind(operator: str) -> str:
 
 
 def draw_dag(dag: Any, out: str | Path | None = None):
-    """The DAG's graph left to right, coloured by kind of task, task groups named above their tasks."""
-    import matplotlib
-
-    if out is not None:
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-
+    """The DAG's graph left to right, coloured by kind of task; a trigger rule other than the default in brackets."""
     edges = sorted((up, t.task_id) for t in dag.tasks for up in t.upstream_task_ids)
-    layers = lineage_layers(edges) if edges else {t.task_id: 0 for t in dag.tasks}
+    nodes = sorted(t.task_id for t in dag.tasks)
+    labels = {}
     for t in dag.tasks:
-        layers.setdefault(t.task_id, 0)
-    columns: dict[int, list[str]] = {}
-    for task_id in sorted(layers):
-        columns.setdefault(layers[task_id], []).append(task_id)
-    tallest = max(len(c) for c in columns.values())
-    position = {n: (2.4 * x, -(i - (len(c) - 1) / 2)) for x, c in columns.items() for i, n in enumerate(c)}
+        rule = str(getattr(t.trigger_rule, "value", t.trigger_rule))
+        labels[t.task_id] = t.task_id + ("" if rule == "all_success" else f"\n[{rule}]")
     kinds = {t.task_id: _kind(type(t).__name__) for t in dag.tasks}
-    rules = {t.task_id: str(getattr(t.trigger_rule, "value", t.trigger_rule)) for t in dag.tasks}
-    fig, ax = plt.subplots(figsize=(2.6 * len(columns) + 1, 0.9 * tallest + 1.8))
-    for up, down in edges:
-        (x1, y1), (x2, y2) = position[up], position[down]
-        ax.annotate(
-            "",
-            xy=(x2 - 0.85, y2),
-            xytext=(x1 + 0.85, y1),
-            arrowprops={"arrowstyle": "->", "color": "#888", "lw": 0.9, "shrinkA": 0, "shrinkB": 0},
-        )
-    for task_id, (x, y) in position.items():
-        label = task_id + ("" if rules[task_id] == "all_success" else f"\n[{rules[task_id]}]")
-        ax.text(
-            x,
-            y,
-            label,
-            ha="center",
-            va="center",
-            fontsize=8,
-            bbox={"boxstyle": "round", "fc": KIND_COLOURS[kinds[task_id]], "ec": "#555"},
-        )
-    ax.set_xlim(-1.3, 2.4 * (len(columns) - 1) + 1.3)
-    ax.set_ylim(-tallest / 2 - 0.6, tallest / 2 + 0.6)
-    ax.legend(
-        handles=[Patch(fc=c, ec="#555", label=k) for k, c in KIND_COLOURS.items()],
-        loc="upper center",
-        bbox_to_anchor=(0.5, 1.12),
-        ncol=len(KIND_COLOURS),
-        fontsize=8,
-        frameon=False,
-    )
-    ax.set_title(dag.dag_id, pad=28)
-    ax.axis("off")
-    fig.tight_layout()
-    if out is not None:
-        fig.savefig(out, dpi=110)
-    return fig
+    return draw_layered(edges, nodes, labels, kinds, KIND_COLOURS, title=dag.dag_id, out=out)

@@ -8,21 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader.sandbox import notebook_autograde
+from grader.sandbox import notebook_autograde, side_process
 from grader.sandbox.recorder import NotGradable, Recorder, StepFailed
 
 
 def _finish_notebook(proc: subprocess.Popen, plan: dict, recorder: Recorder) -> None:
     with recorder.step("notebook", "Autograde the notebook's exercise cells (nbgrader)"):
-        try:
-            proc.wait(timeout=plan["notebook"]["timeout_s"] + 30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise StepFailed("nbgrader did not finish in time") from None
         record = Path(plan["out_dir"]) / notebook_autograde.RESULT_FILE
-        if not record.exists():
-            raise StepFailed("nbgrader ended without leaving a record")
-        error = json.loads(record.read_text()).get("error")
+        timeout_s = plan["notebook"]["timeout_s"] + 30
+        error = side_process.finish(proc, record, timeout_s=timeout_s, what="nbgrader").get("error")
         if error:
             raise StepFailed(error[:1500])
 
@@ -34,7 +28,7 @@ def main(argv: list[str]) -> int:
     job = importlib.import_module(f"grader.sandbox.{plan['job']}")
     # the notebook's exercises are graded by a second process, beside whatever the job builds
     notebook = (
-        notebook_autograde.start(Path(plan_file), Path(plan["work_dir"]) / "notebook-output.log")
+        side_process.start("notebook_autograde", Path(plan_file), Path(plan["work_dir"]) / "notebook-output.log")
         if plan.get("notebook")
         else None
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import yaml
 
 from grader.datagen import generate
 from grader.datagen.load import load_duckdb
-from grader.sandbox import postgres_target
+from grader.sandbox import postgres_target, side_process
 from grader.sandbox.dbt_runner import Dbt, first_error
 from grader.sandbox.recorder import NotGradable, Recorder, StepFailed
 
@@ -120,19 +119,13 @@ def _start_postgres_build(plan: dict[str, Any], project: Path, profile: str, wor
     name = yaml.safe_load((project / "dbt_project.yml").read_text()).get("name", "")
     sub_plan = work / "postgres-plan.json"
     sub_plan.write_text(json.dumps({**plan, "profile": profile, "project_name": name}))
-    return postgres_target.start(sub_plan, work / "postgres-output.log")
+    return side_process.start("postgres_target", sub_plan, work / "postgres-output.log")
 
 
 def _finish_postgres_build(proc: Any, out: Path, entry: dict[str, Any], *, timeout_s: float) -> None:
-    try:
-        proc.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise StepFailed(f"The PostgreSQL build did not finish within {timeout_s:.0f}s.") from None
-    result_file = out / postgres_target.RESULT_FILE
-    if not result_file.exists():
-        raise StepFailed("The PostgreSQL build ended without leaving a record (it was killed or crashed).")
-    result = json.loads(result_file.read_text())
+    result = side_process.finish(
+        proc, out / postgres_target.RESULT_FILE, timeout_s=timeout_s, what="The PostgreSQL build"
+    )
     statuses = list((result.get("statuses") or {}).values())
     entry["summary"] = {
         "counts": {s: statuses.count(s) for s in sorted(set(statuses))},

@@ -58,16 +58,6 @@ def extract_gradable(notebook: dict[str, Any]) -> dict[str, Any]:
     return {**notebook, "cells": cells}
 
 
-def start(plan_file: Path, log_file: Path) -> subprocess.Popen:
-    with log_file.open("wb") as log:
-        return subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.sandbox.notebook_autograde", str(plan_file)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-
 def main(plan_file: str) -> int:
     plan = json.loads(Path(plan_file).read_text())
     result: dict[str, Any] = {"ok": False, "cells": {}, "error": ""}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,17 +20,6 @@ import yaml
 
 RESULT_FILE = "postgres.json"
 GRADER_TARGET = "grader_pg"
-
-
-def start(plan_file: Path, log_file: Path) -> subprocess.Popen:
-    """Start the PostgreSQL build next to the running job; its output goes to ``log_file``."""
-    with log_file.open("wb") as log:
-        return subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.sandbox.postgres_target", str(plan_file)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
 
 
 def main(plan_file: str) -> int:
