@@ -14,6 +14,8 @@ from typing import Any
 
 from grader.datagen import generate
 from grader.lab_tools import draw_layered
+from grader.sandbox.airflow_job import fresh_notifiers
+from grader.sandbox.http_standin import StandIn
 
 
 def airflow_setup(lab_dir: str | Path = ".", *, seed: int = 42) -> dict[str, Path]:
@@ -46,6 +48,19 @@ def airflow_setup(lab_dir: str | Path = ".", *, seed: int = 42) -> dict[str, Pat
     return {"lab": lab, "home": home, "data": data}
 
 
+def start_services(seed: int = 42) -> StandIn:
+    """The supplier API and the Slack webhook as a real local HTTP server; their connections set.
+
+    The connections reach Airflow as environment variables, ``AIRFLOW_CONN_FERNHILL_SUPPLIER_API``
+    and ``AIRFLOW_CONN_FERNHILL_SLACK``, the way a deployment's secrets backend would hand them over:
+    no URL or token in any DAG file. ``services.take()`` lists the requests received since last asked.
+    """
+    services = StandIn(generate(seed=seed).suppliers)
+    os.environ.update(services.connections())
+    print(f"supplier API and Slack webhook listening on 127.0.0.1:{services.port}")
+    return services
+
+
 def load_dags(lab_dir: str | Path = ".") -> dict[str, Any]:
     """Parse dags/ as the dag-processor does; print import errors, return the DAGs by id."""
     from airflow.dag_processing.dagbag import DagBag
@@ -65,6 +80,7 @@ def run_dag(dag: Any, logical_date: str):
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
+    fresh_notifiers(dag)  # each run renders its own notifier messages, as a fresh worker would
     run = dag.test(logical_date=pendulum.parse(logical_date))
     rows = []
     with create_session() as session:
@@ -83,16 +99,28 @@ def run_dag(dag: Any, logical_date: str):
     return pd.DataFrame(rows, columns=["task", "state", "try", "returned (XCom)"])
 
 
-KIND_COLOURS = {"empty": "#eeeeee", "@task": "#d9ead3", "branch": "#fff2cc", "python": "#cfe2f3", "bash": "#f4cccc"}
+KIND_COLOURS = {
+    "empty": "#eeeeee",
+    "@task": "#d9ead3",
+    "branch": "#fff2cc",
+    "python": "#cfe2f3",
+    "bash": "#f4cccc",
+    "trigger": "#ead1dc",
+    "custom": "#d0e0e3",
+}
 
 
-def _kind(operator: str) -> str:
+def _kind(operator: str, module: str = "") -> str:
     if operator == "EmptyOperator":
         return "empty"
     if "Branch" in operator:
         return "branch"
     if operator.startswith("_") and "Decorated" in operator:
         return "@task"
+    if operator == "TriggerDagRunOperator":
+        return "trigger"
+    if not module.startswith("airflow."):
+        return "custom"  # an operator of the lab's own, from plugins/
     return "bash" if "Bash" in operator else "python"
 
 
@@ -104,5 +132,5 @@ def draw_dag(dag: Any, out: str | Path | None = None):
     for t in dag.tasks:
         rule = str(getattr(t.trigger_rule, "value", t.trigger_rule))
         labels[t.task_id] = t.task_id + ("" if rule == "all_success" else f"\n[{rule}]")
-    kinds = {t.task_id: _kind(type(t).__name__) for t in dag.tasks}
+    kinds = {t.task_id: _kind(type(t).__name__, type(t).__module__) for t in dag.tasks}
     return draw_layered(edges, nodes, labels, kinds, KIND_COLOURS, title=dag.dag_id, out=out)

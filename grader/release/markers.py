@@ -66,19 +66,38 @@ def _stub(begin: re.Match[str], *, python: bool, region: list[str], before: list
 
 
 def _python_placeholder(indent: str, hint: str, region: list[str], before: list[str]) -> list[str]:
-    """What keeps the starter importable: nothing inside an argument list, `pass` in a @dag function's
-    body (raising there would break the DAG file at parse time), else raise NotImplementedError."""
+    """What keeps the starter importable: nothing inside an argument list, `pass` in a class body or
+    a @dag function's body (raising there would break the file at import, so the DAG file at parse
+    time), else raise NotImplementedError."""
     code = [line.strip() for line in region if line.strip() and not line.strip().startswith("#")]
     if code and code[0].endswith(","):
         return []
     for number in range(len(before) - 1, -1, -1):
         line = before[number]
-        if line.strip() and len(line) - len(line.lstrip()) < len(indent) and line.lstrip().startswith("def "):
-            decorators = [d.strip() for d in before[max(0, number - 12) : number] if d.strip().startswith("@")]
-            if any(d.startswith("@dag") for d in decorators):
-                return [f"{indent}pass\n"]
-            break
+        if not line.strip() or len(line) - len(line.lstrip()) >= len(indent) or line.lstrip().startswith("#"):
+            continue
+        if line.rstrip().endswith(("(", "[", "{", ",")):  # inside a call or a literal, e.g. default_args={
+            return []
+        if line.lstrip().startswith("class ") or (
+            line.lstrip().startswith("def ") and any(d.startswith("@dag") for d in _decorators(before, number))
+        ):
+            return [f"{indent}pass\n"]
+        break
     return [f"{indent}raise NotImplementedError({hint!r})\n"]
+
+
+def _decorators(lines: list[str], def_line: int) -> list[str]:
+    """The decorators above line `def_line`, however many lines their arguments take."""
+    indent = len(lines[def_line]) - len(lines[def_line].lstrip())
+    found = []
+    for line in reversed(lines[:def_line]):
+        depth = len(line) - len(line.lstrip())
+        if not line.strip() or depth > indent or line.lstrip().startswith(")"):
+            continue
+        if not line.lstrip().startswith("@"):
+            break
+        found.append(line.strip())
+    return found
 
 
 def strip_file(path: Path) -> str:

@@ -6,14 +6,19 @@ then every run is an in-process ``dag.test()``, a fraction of a second each, ins
 - ``dags.json``: every DAG described (tasks, operators, edges, trigger rules, groups, callbacks,
   default_args, schedule), the import errors and parse times, and what the DAG files call at
   module level (work done at parse time);
-- ``unit.json``: the learner's functions in include/ called with the grader's inputs;
+- ``unit.json``: the learner's functions (include/, plugins/) called with the grader's inputs;
 - ``runs.json``: for each run the plan asks for, the state, try number, XComs and rendered
-  templates of every task, the alerts the callbacks wrote and the files the tasks wrote.
+  templates of every task, the alerts the callbacks wrote, the files the tasks wrote, the
+  requests the outside services received and the DAG runs a task triggered.
+
+The outside services (the supplier API, the Slack webhook) are a real local HTTP server started
+here (``http_standin``); the connections pointing at it reach the DAGs as ``AIRFLOW_CONN_*``.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import importlib
 import json
 import os
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.datagen import generate
+from grader.sandbox.http_standin import StandIn
 from grader.sandbox.recorder import NotGradable, Recorder, StepFailed
 
 
@@ -52,9 +58,12 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
     sys.path.insert(0, str(project))
     warnings.filterwarnings("ignore")
 
-    with rec.step("data", "Generate the grader's data"):
-        generate(seed=plan["data"]["seed"], scale=plan["data"]["scale"]).write(work / "data")
+    with rec.step("data", "Generate the grader's data, start the stand-in supplier API and Slack webhook"):
+        data = generate(seed=plan["data"]["seed"], scale=plan["data"]["scale"])
+        data.write(work / "data")
         raw_dir = work / "data" / "raw"
+        standin = StandIn(data.suppliers)
+        os.environ.update(standin.connections())
 
     # the Variables exist before parsing, as in a real deployment (each run points them elsewhere)
     _set_variables(env, raw_dir, work / "files" / "parse")
@@ -70,6 +79,7 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
             "import_errors": import_errors,
             "parse_s": {_rel(s.file, project): s.duration.total_seconds() for s in bag.dagbag_stats},
             "module_level_calls": {_rel(p, project): _module_level_calls(p) for p in sorted(dags_dir.glob("*.py"))},
+            "plugins": _plugins(project),
             "bag_s": round(time.monotonic() - start, 2),
         }
         (out / "dags.json").write_text(json.dumps(description, indent=1, default=str))
@@ -79,7 +89,9 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
         }
 
     with rec.step("unit", f"Call your functions with the grader's inputs ({len(plan['calls'])} calls)"):
-        results = {call["id"]: _call(call) for call in plan["calls"]}
+        results = {}
+        for call in plan["calls"]:
+            results[call["id"]] = {**_call(call), "http": standin.take()}
         (out / "unit.json").write_text(json.dumps(results, indent=1, default=str))
 
     with rec.step("database", "Create the metadata database (SQLite)"):
@@ -94,7 +106,9 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
             if dag is None:
                 runs[scenario["id"]] = {"error": f"no DAG {scenario['dag_id']} to run"}
                 continue
-            runs[scenario["id"]] = _run(dag, scenario, raw_dir, work, env)
+            standin.mode = scenario.get("supplier_api", "up")
+            standin.take()
+            runs[scenario["id"]] = {**_run(dag, scenario, raw_dir, work, env), "http": standin.take()}
             (out / "runs.json").write_text(json.dumps(runs, indent=1, default=str))
         if not runs:
             raise StepFailed("no run was asked for")
@@ -133,6 +147,24 @@ def _describe(dag: Any) -> dict[str, Any]:
             }
             for t in dag.tasks
         ],
+    }
+
+
+def _plugins(project: Path) -> dict[str, Any]:
+    """The plugins Airflow loaded from plugins/ (name, macros) and the plugin files that failed."""
+    from airflow import plugins_manager
+
+    loaded = plugins_manager.get_plugin_info(attrs_to_dump=["macros", "source"])
+    return {
+        "loaded": [
+            {
+                "name": p["name"],
+                "macros": sorted(str(m).split(".")[-1] for m in p.get("macros") or []),
+                "source": str(p.get("source", "")),
+            }
+            for p in loaded
+        ],
+        "errors": {_rel(k, project): _last_error(v) for k, v in plugins_manager.get_import_errors().items()},
     }
 
 
@@ -187,6 +219,8 @@ def _call(call: dict[str, Any]) -> dict[str, Any]:
     try:
         module = importlib.import_module(call["module"])
         value = getattr(module, call["function"])(*call.get("args", []), **call.get("kwargs", {}))
+        if "method" in call:  # a class: made with args/kwargs, then one method called
+            value = getattr(value, call["method"])(*call.get("method_args", []), **call.get("method_kwargs", {}))
         json.dumps(value, default=str)
         return {"ok": True, "value": value}
     except BaseException as exc:  # the learner's code may raise anything, SystemExit included
@@ -210,11 +244,13 @@ def _run(dag: Any, scenario: dict[str, Any], raw_dir: Path, work: Path, env: str
     out_files = work / "files" / scenario["id"]
     out_files.mkdir(parents=True, exist_ok=True)
     _set_variables(env, raw_dir if scenario.get("data", "raw") == "raw" else work / "nowhere", out_files)
+    fresh_notifiers(dag)
     for t in dag.tasks:
         t.retries = 0  # a forced failure must not wait for retry delays
         t.execution_timeout = _seconds(scenario.get("task_timeout_s", 60))
     alerts = work / "alerts.jsonl"
     seen = alerts.read_text().count("\n") if alerts.exists() else 0
+    runs_before = _dag_runs()
     start = time.monotonic()
     try:
         run = dag.test(logical_date=pendulum.parse(scenario["logical_date"]))
@@ -243,8 +279,53 @@ def _run(dag: Any, scenario: dict[str, Any], raw_dir: Path, work: Path, env: str
             }
     lines = alerts.read_text().splitlines()[seen:] if alerts.exists() else []
     result["alerts"] = [_json_or_text(line) for line in lines[:20]]
+    result["triggered"] = [r for key, r in _dag_runs().items() if key not in runs_before and key[0] != run.dag_id]
     result["files"] = {p.name: p.read_text(errors="replace")[:4000] for p in sorted(out_files.glob("*"))[:20]}
     return result
+
+
+def fresh_notifiers(dag: Any) -> None:
+    """New copies of the callbacks' notifiers, as a fresh worker process would have for each run.
+
+    A notifier renders its templates in place: shared across runs in one process, it would post the
+    first run's message again. The untouched originals are kept aside on the first run; every run
+    gets copies of them. (A deepcopy of the whole DAG would break the operators' NOTSET sentinels.)
+    """
+    from airflow.sdk import BaseNotifier
+
+    def fresh(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return type(value)(fresh(v) for v in value)
+        return copy.deepcopy(value) if isinstance(value, BaseNotifier) else value
+
+    for owner in [dag, *dag.tasks]:
+        for kind in ("success", "failure", "retry", "execute", "skipped"):
+            name = f"on_{kind}_callback"
+            if getattr(owner, name, None) is None:
+                continue
+            original = _PRISTINE_CALLBACKS.setdefault((id(owner), name), fresh(getattr(owner, name)))
+            setattr(owner, name, fresh(original))
+
+
+_PRISTINE_CALLBACKS: dict[tuple[int, str], Any] = {}
+
+
+def _dag_runs() -> dict[tuple[str, str], dict[str, Any]]:
+    """Every DAG run in the metadata database: a task may have triggered one (TriggerDagRunOperator)."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        return {
+            (r.dag_id, r.run_id): {
+                "dag_id": r.dag_id,
+                "run_type": str(getattr(r.run_type, "value", r.run_type)),
+                "logical_date": r.logical_date.isoformat() if r.logical_date else None,
+                "conf": _safe(r.conf or {}),
+            }
+            for r in session.scalars(select(DagRun)).all()
+        }
 
 
 def _seconds(value: float) -> Any:

@@ -1,4 +1,5 @@
 """Lab 04, Airflow DAGs: Fernhill Market's daily order pipeline in Airflow 3."""
+
 from grader.artifacts.airflow import AirflowArtifacts
 from grader.labs import LabSpec
 from grader.labs.lab04_airflow_dags.probes import CALLS, runs
@@ -14,8 +15,9 @@ SPEC = LabSpec(
     required="dags",
     notebook="04_airflow_dags.ipynb",
     job="airflow_job",
-    check_modules=tuple(f"grader.labs.lab04_airflow_dags.checks_{tier}"
-                        for tier in ("validation", "definition", "unit", "integration")),
+    check_modules=tuple(
+        f"grader.labs.lab04_airflow_dags.checks_{tier}" for tier in ("validation", "definition", "unit", "integration")
+    ),
     artifacts=AirflowArtifacts,
     job_options={
         "data": {"seed": GRADING_SEED, "scale": GRADING_SCALE},

@@ -1,11 +1,13 @@
 """Lab 04, unit tier: the pipeline's logic in include/fernhill/, called with the grader's inputs."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from grader.artifacts.airflow import AirflowArtifacts
 from grader.checks import CheckFailed, check, expect
-from grader.labs.lab04_airflow_dags.probes import DAY, EXPECTED_DAY
+from grader.labs.lab04_airflow_dags.expected import suppliers
+from grader.labs.lab04_airflow_dags.probes import DAY, EXPECTED_DAY, ISO_WEEKS, SINCE
 from grader.model import Tier
 from grader.notebook_grading import expect_cell_passed
 
@@ -22,13 +24,18 @@ def orders_for_day_keeps_latest_loads_by_utc_day(a: AirflowArtifacts) -> None:
     """orders_for_day keeps one row per order (its latest load) and picks the day in UTC, not in local time."""
     got = _value(a, "orders_for_day", f"orders_for_day(rows, {DAY!r}) to return the day's orders")
     ids = [str(r.get("order_id")) for r in got] if isinstance(got, list) else got
-    expect(ids == EXPECTED_DAY["ids"],
-           expected=f"orders {EXPECTED_DAY['ids']} (order 2 at 00:30+01:00 is 23:30 UTC the day before; "
-                    "order 3 at 23:30-02:00 is the next day in UTC)",
-           found=f"orders {ids}")
+    expect(
+        ids == EXPECTED_DAY["ids"],
+        expected=f"orders {EXPECTED_DAY['ids']} (order 2 at 00:30+01:00 is 23:30 UTC the day before; "
+        "order 3 at 23:30-02:00 is the next day in UTC)",
+        found=f"orders {ids}",
+    )
     first: dict = next((r for r in got if str(r.get("order_id")) == "1"), {})
-    expect(first.get("status") == EXPECTED_DAY["status_of_1"], expected="order 1 as last loaded: status shipped",
-           found=f"status {first.get('status')!r}")
+    expect(
+        first.get("status") == EXPECTED_DAY["status_of_1"],
+        expected="order 1 as last loaded: status shipped",
+        found=f"status {first.get('status')!r}",
+    )
 
 
 @check(tier=Tier.UNIT, points=1, concepts=["af.xcom"])
@@ -45,8 +52,11 @@ def choose_load_names_the_branch_task(a: AirflowArtifacts) -> None:
     """choose_load returns the task id to follow: load.write_summary with orders, no_orders without."""
     busy = _value(a, "choose_load_busy", "choose_load({'orders': 3, ...}) to name a task")
     quiet = _value(a, "choose_load_quiet", "choose_load({'orders': 0, ...}) to name a task")
-    expect(busy == "load.write_summary", expected="'load.write_summary' (a task in a group is named group.task)",
-           found=repr(busy))
+    expect(
+        busy == "load.write_summary",
+        expected="'load.write_summary' (a task in a group is named group.task)",
+        found=repr(busy),
+    )
     expect(quiet == "no_orders", expected="'no_orders' when there are none", found=repr(quiet))
 
 
@@ -54,3 +64,45 @@ def choose_load_names_the_branch_task(a: AirflowArtifacts) -> None:
 def components_quiz(a: AirflowArtifacts) -> None:
     """The notebook quiz on Airflow 3's components passes its tests, hidden ones included (nbgrader)."""
     expect_cell_passed(a, "04_airflow_dags", "04_airflow_dags.ipynb", "components_quiz_tests")
+
+
+@check(tier=Tier.UNIT, points=2, concepts=["af.macros"])
+def macro_gives_the_iso_week(a: AirflowArtifacts) -> None:
+    """iso_week(ds) is the ISO year and week, also where they differ from the calendar year."""
+    got = {day: a.call(f"iso_week_{day}") for day in ISO_WEEKS}
+    found = {day: r["value"] if r["ok"] else r["error"] for day, r in got.items()}
+    expect(
+        found == ISO_WEEKS,
+        expected=f"iso_week: {ISO_WEEKS}",
+        found={day: value for day, value in found.items() if value != ISO_WEEKS[day]},
+        hint="date.isocalendar() gives the ISO year and week; strftime('%Y-W%W') is not ISO",
+    )
+
+
+@check(tier=Tier.UNIT, points=3, concepts=["af.hooks_connections"])
+def hook_reads_its_connection(a: AirflowArtifacts) -> None:
+    """SupplierApiHook().get_suppliers(since=...) gets the API and token from the connection fernhill_supplier_api."""
+    call = a.call("hook_get_suppliers")
+    requests = [r for r in call["http"] if r["method"] == "GET"]
+    expect(
+        requests,
+        expected="a GET request to the supplier API (host and port from the connection)",
+        found=f"none; the hook raised {call.get('error')}" if not call["ok"] else "no request at all",
+    )
+    expect(
+        all(r["authorized"] for r in requests),
+        expected="Authorization: Bearer <the connection's password>",
+        found="a request without the right token",
+        hint="the token changes every grading run: it can only come from self.get_connection(...).password",
+    )
+    expect(
+        any(f"since={SINCE}" in r["path"] for r in requests),
+        expected=f"GET /suppliers?since={SINCE}",
+        found=[r["path"] for r in requests],
+    )
+    want = suppliers(a.options["data"]["seed"], a.options["data"]["scale"])
+    expect(
+        call["ok"] and call["value"] == want,
+        expected=f"the {len(want)} suppliers the API returned, as parsed JSON",
+        found=call.get("error") or str(call["value"])[:300],
+    )

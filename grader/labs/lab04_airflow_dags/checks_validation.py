@@ -1,4 +1,5 @@
 """Lab 04, validation tier: the DAG files import cleanly, the DAG is declared right, parsing stays cheap."""
+
 from __future__ import annotations
 
 from grader.artifacts.airflow import AirflowArtifacts
@@ -8,8 +9,19 @@ from grader.model import Tier
 DAG_ID = "fernhill_orders_daily"
 DAG_FILE = "dags/fernhill_orders_daily.py"
 # calls that do work (files, network, Variables, the data itself) and so belong inside tasks
-PARSE_TIME_WORK = ("Variable.get", "Connection.get", "get_connection", "read_orders", "orders_for_day", "read_csv",
-                   "read_text", "urlopen", "requests.", "sleep", "subprocess")
+PARSE_TIME_WORK = (
+    "Variable.get",
+    "Connection.get",
+    "get_connection",
+    "read_orders",
+    "orders_for_day",
+    "read_csv",
+    "read_text",
+    "urlopen",
+    "requests.",
+    "sleep",
+    "subprocess",
+)
 
 
 def _does_work(call: str) -> bool:
@@ -21,8 +33,11 @@ def _does_work(call: str) -> bool:
 def dags_import_without_errors(a: AirflowArtifacts) -> None:
     """Every file in dags/ imports without errors and defines the DAG fernhill_orders_daily with tasks."""
     errors = a.parsed["import_errors"]
-    expect(not errors, expected="no import errors in dags/",
-           found="; ".join(f"{path}: {error}" for path, error in sorted(errors.items()))[:800])
+    expect(
+        not errors,
+        expected="no import errors in dags/",
+        found="; ".join(f"{path}: {error}" for path, error in sorted(errors.items()))[:800],
+    )
     expect(a.dag(DAG_ID)["tasks"], expected=f"{DAG_ID} with its tasks", found="a DAG without any task")
 
 
@@ -34,13 +49,22 @@ def dag_declares_schedule_start_and_defaults(a: AirflowArtifacts) -> None:
     expect(dag["catchup"] is False, expected="catchup=False", found=f"catchup={dag['catchup']}")
     expect("fernhill" in dag["tags"], expected="tags including 'fernhill'", found=dag["tags"])
     defaults = dag["default_args"]
-    expect("owner" in defaults and int(defaults.get("retries", "0")) >= 1,
-           expected="default_args with an owner and retries >= 1", found=defaults)
+    expect(
+        "owner" in defaults and int(defaults.get("retries", "0")) >= 1,
+        expected="default_args with an owner and retries >= 1",
+        found=defaults,
+    )
     naive = _naive_start_dates(a.read_text(DAG_FILE) or "")
-    expect(not naive, expected="start_date with a time zone: pendulum.datetime(2025, 1, 1, tz='Europe/Amsterdam')",
-           found=f"a naive datetime on line {', '.join(map(str, naive))}: Airflow would silently read it as UTC")
-    expect(str(dag["start_date"]).startswith("2025-01-01") or str(dag["start_date"]).startswith("2024-12-31T23:00"),
-           expected="start_date 2025-01-01 (Amsterdam time)", found=dag["start_date"])
+    expect(
+        not naive,
+        expected="start_date with a time zone: pendulum.datetime(2025, 1, 1, tz='Europe/Amsterdam')",
+        found=f"a naive datetime on line {', '.join(map(str, naive))}: Airflow would silently read it as UTC",
+    )
+    expect(
+        str(dag["start_date"]).startswith("2025-01-01") or str(dag["start_date"]).startswith("2024-12-31T23:00"),
+        expected="start_date 2025-01-01 (Amsterdam time)",
+        found=dag["start_date"],
+    )
 
 
 def _naive_start_dates(source: str) -> list[int]:
@@ -72,10 +96,38 @@ def dag_file_does_no_work_at_parse_time(a: AirflowArtifacts) -> None:
     """The DAG file only wires tasks: no data, Variable or file access when it is imported; logic in include/."""
     calls = a.parsed["module_level_calls"].get(DAG_FILE, [])
     heavy = [c for c in calls if _does_work(c["call"])]
-    expect(not heavy, expected="no work when the file is imported (the dag-processor imports it every few seconds)",
-           found="; ".join(f"line {c['line']}: {c['call']}(...)" for c in heavy[:4]),
-           hint="move it into a task: it then runs when the task runs")
+    expect(
+        not heavy,
+        expected="no work when the file is imported (the dag-processor imports it every few seconds)",
+        found="; ".join(f"line {c['line']}: {c['call']}(...)" for c in heavy[:4]),
+        hint="move it into a task: it then runs when the task runs",
+    )
     callables = [t["python_callable"] or "" for t in a.dag(DAG_ID)["tasks"]]
-    expect(any(c.startswith("include.fernhill.") for c in callables),
-           expected="tasks calling the business logic of include/fernhill/ (write_summary: logic.write_summary)",
-           found=f"task callables: {sorted(c for c in callables if c) or 'none'}")
+    expect(
+        any(c.startswith("include.fernhill.") for c in callables),
+        expected="tasks calling the business logic of include/fernhill/ (write_summary: logic.write_summary)",
+        found=f"task callables: {sorted(c for c in callables if c) or 'none'}",
+    )
+
+
+@check(tier=Tier.VALIDATION, points=2, concepts=["af.plugins"])
+def plugin_registers_the_fernhill_macros(a: AirflowArtifacts) -> None:
+    """plugins/ loads without errors and its AirflowPlugin named fernhill registers the macro iso_week."""
+    plugins = a.parsed["plugins"]
+    expect(
+        not plugins["errors"],
+        expected="no errors loading plugins/",
+        found="; ".join(f"{path}: {error}" for path, error in sorted(plugins["errors"].items()))[:800],
+    )
+    fernhill: dict = next((p for p in plugins["loaded"] if p["name"] == "fernhill"), {"macros": []})
+    expect(
+        any(p["name"] == "fernhill" for p in plugins["loaded"]),
+        expected="an AirflowPlugin subclass with name = 'fernhill' in plugins/",
+        found=f"plugins loaded: {[p['name'] for p in plugins['loaded']] or 'none'}",
+    )
+    expect(
+        "iso_week" in fernhill["macros"],
+        expected="macros = [iso_week] on FernhillPlugin",
+        found=f"macros {fernhill['macros']}",
+        hint="templates then reach it as {{ macros.fernhill.iso_week(ds) }}",
+    )

@@ -2,12 +2,13 @@
 
 An independent implementation of the rules the notebook states, never the learner's code.
 """
+
 from __future__ import annotations
 
 import csv
 import tempfile
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def daily_orders(seed: int, scale: float) -> dict[str, dict[str, int]]:
     counts: Counter = Counter()
     returned: Counter = Counter()
     for row in latest.values():
-        day = datetime.fromisoformat(row["ordered_at"]).astimezone(timezone.utc).date().isoformat()
+        day = datetime.fromisoformat(row["ordered_at"]).astimezone(UTC).date().isoformat()
         counts[day] += 1
         returned[day] += row["status"] == "returned"
     return {day: {"orders": counts[day], "returned": returned[day]} for day in sorted(counts)}
@@ -36,3 +37,8 @@ def daily_orders(seed: int, scale: float) -> dict[str, dict[str, int]]:
 def busiest_days(seed: int, scale: float, n: int = 2) -> list[str]:
     days = daily_orders(seed, scale)
     return sorted(days, key=lambda d: (-days[d]["orders"], -days[d]["returned"], d))[:n]
+
+
+def suppliers(seed: int, scale: float) -> list[dict]:
+    """What the stand-in supplier API serves: the generator's suppliers."""
+    return generate(seed=seed, scale=scale).suppliers

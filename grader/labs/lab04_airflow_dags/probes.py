@@ -3,17 +3,29 @@
 Inputs are chosen so plausible mistakes show: an order loaded twice, offsets that move an order
 across midnight in UTC, a quiet day with no orders, a day whose raw data is missing.
 """
+
 from __future__ import annotations
 
 from grader.labs.lab04_airflow_dags.expected import busiest_days
 
 ORDERS = "include.fernhill.orders"
+MACROS = "fernhill_tools.macros"
+HOOKS = "fernhill_tools.hooks"
 DAY = "2025-03-02"
+SUPPLIER_DAG_ID = "fernhill_supplier_feed"
+# ISO weeks where the ISO year is not the calendar year: the cases a strftime("%Y-W%W") gets wrong
+ISO_WEEKS = {"2025-03-02": "2025-W09", "2025-12-29": "2026-W01", "2027-01-01": "2026-W53", "2026-01-05": "2026-W02"}
+SINCE = "2025-02-23"
 
 
 def _row(order_id: int, ordered_at: str, status: str, loaded_at: str) -> dict[str, str]:
-    return {"order_id": str(order_id), "customer_id": "7", "ordered_at": ordered_at, "status": status,
-            "_loaded_at": loaded_at}
+    return {
+        "order_id": str(order_id),
+        "customer_id": "7",
+        "ordered_at": ordered_at,
+        "status": status,
+        "_loaded_at": loaded_at,
+    }
 
 
 ROWS = [
@@ -29,12 +41,31 @@ EXPECTED_DAY = {"ids": ["1", "2", "5"], "status_of_1": "shipped"}
 
 CALLS: list[dict] = [
     {"id": "orders_for_day", "module": ORDERS, "function": "orders_for_day", "args": [ROWS, DAY]},
-    {"id": "summarize", "module": ORDERS, "function": "summarize",
-     "args": [[{"order_id": "1", "status": "returned"}, {"order_id": "2", "status": "completed"},
-               {"order_id": "3", "status": "returned"}, {"order_id": "4", "status": "placed"}]]},
+    {
+        "id": "summarize",
+        "module": ORDERS,
+        "function": "summarize",
+        "args": [
+            [
+                {"order_id": "1", "status": "returned"},
+                {"order_id": "2", "status": "completed"},
+                {"order_id": "3", "status": "returned"},
+                {"order_id": "4", "status": "placed"},
+            ]
+        ],
+    },
     {"id": "summarize_empty", "module": ORDERS, "function": "summarize", "args": [[]]},
     {"id": "choose_load_busy", "module": ORDERS, "function": "choose_load", "args": [{"orders": 3, "returned": 1}]},
     {"id": "choose_load_quiet", "module": ORDERS, "function": "choose_load", "args": [{"orders": 0, "returned": 0}]},
+    *({"id": f"iso_week_{day}", "module": MACROS, "function": "iso_week", "args": [day]} for day in ISO_WEEKS),
+    # the hook made as a DAG would make it, against the stand-in API, its token only in the connection
+    {
+        "id": "hook_get_suppliers",
+        "module": HOOKS,
+        "function": "SupplierApiHook",
+        "method": "get_suppliers",
+        "method_kwargs": {"since": SINCE},
+    },
 ]
 
 
@@ -44,6 +75,25 @@ def runs(seed: int, scale: float, dag_id: str) -> list[dict]:
         # 06:00 in Amsterdam is 05:00 UTC: the logical date's day is the same in both
         {"id": "busy_day", "dag_id": dag_id, "logical_date": f"{busy}T06:00:00+01:00", "day": busy},
         {"id": "quiet_day", "dag_id": dag_id, "logical_date": "2026-06-01T06:00:00+02:00", "day": "2026-06-01"},
-        {"id": "missing_data", "dag_id": dag_id, "logical_date": f"{second}T06:00:00+01:00", "day": second,
-         "data": "missing"},
+        {
+            "id": "missing_data",
+            "dag_id": dag_id,
+            "logical_date": f"{second}T06:00:00+01:00",
+            "day": second,
+            "data": "missing",
+        },
+        # the supplier feed: a day the API answers, then a day it is down (the Slack notifier posts)
+        {
+            "id": "supplier_day",
+            "dag_id": SUPPLIER_DAG_ID,
+            "logical_date": "2025-03-02T05:00:00+01:00",
+            "day": "2025-03-02",
+        },
+        {
+            "id": "supplier_api_down",
+            "dag_id": SUPPLIER_DAG_ID,
+            "logical_date": "2025-03-03T05:00:00+01:00",
+            "day": "2025-03-03",
+            "supplier_api": "down",
+        },
     ]

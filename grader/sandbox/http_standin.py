@@ -1,0 +1,109 @@
+"""A real local HTTP server standing in for the outside services a DAG talks to.
+
+Two services on one port, each a real HTTP endpoint (no mocks):
+- the supplier API, ``GET /suppliers?since=YYYY-MM-DD``: the shop's suppliers as JSON, only with
+  ``Authorization: Bearer <token>``; the token is chosen per run, so it can only come from the
+  Airflow connection, never from code. ``mode = "down"`` answers 503, for forced failures;
+- the Slack incoming webhook, ``POST /services/<T>/<B>/<X>``: answers ``ok`` as Slack does.
+
+Every request is recorded (method, path, whether the token was right, the body), so a test can
+check what a hook fetched and what a notifier posted. The connections pointing at it are
+``connections()``, as ``AIRFLOW_CONN_*`` values.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+SUPPLIER_CONN_ID = "fernhill_supplier_api"
+SLACK_CONN_ID = "fernhill_slack"
+WEBHOOK_TOKEN = "T0FERNHILL/B0ALERTS/standin"
+MAX_BODY = 64_000
+
+
+class StandIn:
+    def __init__(self, suppliers: list[dict[str, Any]]) -> None:
+        self.suppliers = suppliers
+        self.token = secrets.token_hex(12)
+        self.mode = "up"
+        self.requests: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, name="http-standin", daemon=True).start()
+
+    def connections(self) -> dict[str, str]:
+        """``AIRFLOW_CONN_<ID>`` environment variables (JSON form) for the two services."""
+        supplier = {
+            "conn_type": "http",
+            "host": "127.0.0.1",
+            "port": self.port,
+            "schema": "http",
+            "login": "fernhill",
+            "password": self.token,
+        }
+        slack = {
+            "conn_type": "slackwebhook",
+            "host": f"http://127.0.0.1:{self.port}/services",
+            "password": WEBHOOK_TOKEN,
+        }
+        return {
+            f"AIRFLOW_CONN_{SUPPLIER_CONN_ID.upper()}": json.dumps(supplier),
+            f"AIRFLOW_CONN_{SLACK_CONN_ID.upper()}": json.dumps(slack),
+        }
+
+    def record(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            if len(self.requests) < 200:  # a task in a loop must not fill the memory
+                self.requests.append(entry)
+
+    def take(self) -> list[dict[str, Any]]:
+        """The requests since the last call, oldest first."""
+        with self._lock:
+            taken, self.requests = self.requests, []
+        return taken
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the http.server API names these
+            authorized = self.headers.get("Authorization") == f"Bearer {standin.token}"
+            standin.record({"method": "GET", "path": self.path[:300], "authorized": authorized})
+            if not self.path.startswith("/suppliers"):
+                return self._answer(404, {"error": "no such endpoint"})
+            if standin.mode == "down":
+                return self._answer(503, {"error": "supplier API unavailable"})
+            if not authorized:
+                return self._answer(401, {"error": "missing or wrong bearer token"})
+            return self._answer(200, standin.suppliers)
+
+        def do_POST(self) -> None:
+            length = min(int(self.headers.get("Content-Length") or 0), MAX_BODY)
+            body = self.rfile.read(length).decode("utf-8", errors="replace")
+            standin.record({"method": "POST", "path": self.path[:300], "body": body})
+            if self.path.rstrip("/") != f"/services/{WEBHOOK_TOKEN}":
+                return self._answer(404, {"error": "no such webhook"})
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def _answer(self, status: int, value: Any) -> None:
+            data = json.dumps(value).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:  # quiet: the requests are recorded instead
+            pass
+
+    return Handler
