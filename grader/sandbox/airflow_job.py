@@ -18,7 +18,9 @@ here (``http_standin``); the connections pointing at it reach the DAGs as ``AIRF
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
+import glob
 import importlib
 import json
 import os
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.datagen import generate
+from grader.sandbox.forked import map_in_fork
 from grader.sandbox.http_standin import StandIn
 from grader.sandbox.recorder import NotGradable, Recorder, StepFailed
 
@@ -72,8 +75,10 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
         from airflow.dag_processing.dagbag import DagBag
 
         start = time.monotonic()
+        left_out = _leave_out_hostile_files(dags_dir, project, timeout_s=plan.get("import_timeout_s", 20) + 5)
         bag = DagBag(dag_folder=str(dags_dir), safe_mode=False)
         import_errors = {_rel(path, project): _last_error(text) for path, text in bag.import_errors.items()}
+        import_errors.update(left_out)
         description = {
             "dags": {dag_id: _describe(dag) for dag_id, dag in sorted(bag.dags.items())},
             "import_errors": import_errors,
@@ -89,9 +94,13 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
         }
 
     with rec.step("unit", f"Call your functions with the grader's inputs ({len(plan['calls'])} calls)"):
-        results = {}
-        for call in plan["calls"]:
-            results[call["id"]] = {**_call(call), "http": standin.take()}
+        # in a forked child: a function that never returns or ends the process costs only its call
+        remote = standin.remote()
+        done = map_in_fork(lambda call: {**_call(call), "http": remote.take()}, plan["calls"], timeout_s=30)
+        results = {
+            call["id"]: result.value if result.problem is None else {"ok": False, "error": result.problem}
+            for call, result in zip(plan["calls"], done, strict=True)
+        }
         (out / "unit.json").write_text(json.dumps(results, indent=1, default=str))
 
     with rec.step("database", "Create the metadata database (SQLite)"):
@@ -101,17 +110,65 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
 
     runs: dict[str, Any] = {}
     with rec.step("runs", f"Run the DAGs ({len(plan['runs'])} runs with dag.test())"):
-        for scenario in plan["runs"]:
+        # one forked child makes the runs one after another (Airflow's first dag.test() warms up what
+        # the next ones use); a run that never ends, or ends the process, costs only itself
+        def one_run(scenario: dict[str, Any]) -> dict[str, Any]:
             dag = bag.dags.get(scenario["dag_id"])
             if dag is None:
-                runs[scenario["id"]] = {"error": f"no DAG {scenario['dag_id']} to run"}
-                continue
-            standin.mode = scenario.get("supplier_api", "up")
-            standin.take()
-            runs[scenario["id"]] = {**_run(dag, scenario, raw_dir, work, env), "http": standin.take()}
-            (out / "runs.json").write_text(json.dumps(runs, indent=1, default=str))
+                return {"error": f"no DAG {scenario['dag_id']} to run"}
+            remote.set_mode(scenario.get("supplier_api", "up"))
+            remote.take()
+            return {**_run(dag, scenario, raw_dir, work, env), "http": remote.take()}
+
+        done = map_in_fork(one_run, plan["runs"], timeout_s=plan.get("run_timeout_s", 120))
+        for scenario, result in zip(plan["runs"], done, strict=True):
+            runs[scenario["id"]] = result.value if result.problem is None else {"error": f"the run {result.problem}"}
+        (out / "runs.json").write_text(json.dumps(runs, indent=1, default=str))
         if not runs:
             raise StepFailed("no run was asked for")
+
+
+def _leave_out_hostile_files(dags_dir: Path, project: Path, *, timeout_s: float) -> dict[str, str]:
+    """Import each DAG file first in a forked child; leave out the ones that fail or would stop the job.
+
+    A file that never finishes importing (SIGALRM ignored, so Airflow's own import timeout cannot
+    stop it) or that ends the process (``sys.exit()``, ``os._exit()``) is added to
+    dags/.airflowignore (of the job's copy), so neither the DagBag here nor the re-parse that each
+    ``dag.test()`` does imports it again. So is a file with an ordinary import error: importing it
+    once is enough to know the error. Returns the import errors by file.
+    """
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.importers import get_importer_registry
+
+    def parse(path: str) -> dict[str, str]:
+        return dict(DagBag(dag_folder=path, safe_mode=False).import_errors)
+
+    _preload_common_modules()  # imported once here, shared by every child
+    errors: dict[str, str] = {}
+    files = get_importer_registry().list_dag_files(str(dags_dir), safe_mode=False)
+    for path, result in zip(files, map_in_fork(parse, files, timeout_s=timeout_s), strict=True):
+        if result.problem:
+            errors[path] = f"importing this file {result.problem}: it was left out so the rest could be graded"
+        elif result.value:
+            errors[path] = _last_error(next(iter(result.value.values())))
+    if errors:
+        names = [glob.escape(Path(path).relative_to(dags_dir).as_posix()) for path in errors]
+        with (dags_dir / ".airflowignore").open("a") as f:
+            f.write("\n" + "\n".join(names) + "\n")
+    return {_rel(path, project): error for path, error in errors.items()}
+
+
+def _preload_common_modules() -> None:
+    for name in (
+        "pendulum",
+        "airflow.sdk",
+        "airflow.providers.standard.operators.python",
+        "airflow.providers.standard.operators.bash",
+        "airflow.providers.standard.operators.empty",
+        "airflow.providers.standard.operators.trigger_dagrun",
+    ):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def _describe(dag: Any) -> dict[str, Any]:

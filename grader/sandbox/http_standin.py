@@ -9,6 +9,9 @@ Two services on one port, each a real HTTP endpoint (no mocks):
 Every request is recorded (method, path, whether the token was right, the body), so a test can
 check what a hook fetched and what a notifier posted. The connections pointing at it are
 ``connections()``, as ``AIRFLOW_CONN_*`` values.
+
+The server runs in the job's main process; the DAG runs happen in forked children, which steer it
+with ``remote()`` (mode, requests) over a control path only the grader knows.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -29,6 +33,7 @@ class StandIn:
     def __init__(self, suppliers: list[dict[str, Any]]) -> None:
         self.suppliers = suppliers
         self.token = secrets.token_hex(12)
+        self.control = f"/_standin/{secrets.token_hex(12)}"
         self.mode = "up"
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -67,6 +72,9 @@ class StandIn:
             taken, self.requests = self.requests, []
         return taken
 
+    def remote(self) -> Remote:
+        return Remote(f"http://127.0.0.1:{self.port}{self.control}")
+
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
@@ -75,19 +83,18 @@ class StandIn:
 def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # the http.server API names these
+            if self.path == f"{standin.control}/requests":
+                return self._answer(200, standin.take())
             authorized = self.headers.get("Authorization") == f"Bearer {standin.token}"
             standin.record({"method": "GET", "path": self.path[:300], "authorized": authorized})
-            if not self.path.startswith("/suppliers"):
-                return self._answer(404, {"error": "no such endpoint"})
-            if standin.mode == "down":
-                return self._answer(503, {"error": "supplier API unavailable"})
-            if not authorized:
-                return self._answer(401, {"error": "missing or wrong bearer token"})
-            return self._answer(200, standin.suppliers)
+            return self._answer(*_supplier_api(standin, self.path, authorized))
 
         def do_POST(self) -> None:
             length = min(int(self.headers.get("Content-Length") or 0), MAX_BODY)
             body = self.rfile.read(length).decode("utf-8", errors="replace")
+            if self.path == f"{standin.control}/mode":
+                standin.mode = body
+                return self._answer(200, {"mode": body})
             standin.record({"method": "POST", "path": self.path[:300], "body": body})
             if self.path.rstrip("/") != f"/services/{WEBHOOK_TOKEN}":
                 return self._answer(404, {"error": "no such webhook"})
@@ -107,3 +114,27 @@ def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def _supplier_api(standin: StandIn, path: str, authorized: bool) -> tuple[int, Any]:
+    if not path.startswith("/suppliers"):
+        return 404, {"error": "no such endpoint"}
+    if standin.mode == "down":
+        return 503, {"error": "supplier API unavailable"}
+    if not authorized:
+        return 401, {"error": "missing or wrong bearer token"}
+    return 200, standin.suppliers
+
+
+class Remote:
+    """The stand-in steered from another process (a forked child running a DAG)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def set_mode(self, mode: str) -> None:
+        urllib.request.urlopen(urllib.request.Request(f"{self.url}/mode", data=mode.encode()), timeout=10).read()
+
+    def take(self) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.url}/requests", timeout=10) as response:
+            return json.loads(response.read())

@@ -1,0 +1,111 @@
+"""Hostile DAG files and tasks in lab 04: each is contained with a clear message, the rest is graded.
+
+One workspace holds them all, laid over the lab 04 solution, so one grading run covers every case:
+an import that loops forever (once with SIGALRM honoured, once ignored), ``sys.exit(0)`` and
+``os._exit(3)`` at import, a DAG reading a connection and calling the network at parse time, and a
+task that never finishes (SIGALRM ignored too).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from grader.labs import load_spec
+from grader.model import LabReport, Status
+from grader.pipeline import Context, grade_lab
+from grader.runners import get_runner
+from tests.conftest import SOLUTIONS, make_workspace
+
+pytestmark = pytest.mark.slow
+
+LAB = "04_airflow_dags"
+IMPORT_TIMEOUT_S = 4  # Airflow's own import timeout; the grader stops an import 5 s after it
+RUN_TIMEOUT_S = 25  # each DAG run's deadline, below the task's own execution_timeout (60 s)
+
+HOSTILE_DAG_FILES = {
+    "dags/loops_forever.py": "while True:\n    pass\n",
+    "dags/ignores_the_alarm.py": (
+        "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n"
+    ),
+    "dags/exits_quietly.py": "import sys\nsys.exit(0)\n",
+    "dags/exits_hard.py": "import os\nos._exit(3)\n",
+    "dags/reads_at_parse_time.py": (
+        "import urllib.request\nfrom airflow.sdk import BaseHook, dag\n"
+        "conn = BaseHook.get_connection('fernhill_supplier_api')\n"
+        "try:\n    urllib.request.urlopen(f'http://{conn.host}:{conn.port}/suppliers', timeout=2)\n"
+        "except OSError:\n    pass\n\n"
+        "@dag(schedule=None)\ndef reads_at_parse_time():\n    pass\n\nreads_at_parse_time()\n"
+    ),
+}
+# write_summary runs only on a day with orders: the busy day's run hangs, the others do not
+NEVER_ENDING_TASK = """
+
+def write_summary(*args, **kwargs):
+    import signal
+
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    while True:
+        pass
+"""
+EXPECTED_MESSAGES = {
+    "dags/loops_forever.py": "Timeout",
+    "dags/ignores_the_alarm.py": "did not finish within 9 s and was stopped",
+    "dags/exits_quietly.py": "SystemExit: 0",
+    "dags/exits_hard.py": "ended the process before finishing",
+}
+LOST = {
+    "validation.dags_import_without_errors": 2,
+    "validation.dag_file_does_no_work_at_parse_time": 2,
+    "integration.busy_day_passes_counts_through_xcom": 3,
+    "integration.templates_render_the_logical_date": 2,
+}
+
+
+def hostile_workspace(root: Path) -> Path:
+    workspace = make_workspace(root, LAB, SOLUTIONS / LAB)
+    for name, text in HOSTILE_DAG_FILES.items():
+        (workspace / LAB / name).write_text(text)
+    orders = workspace / LAB / "include" / "fernhill" / "orders.py"
+    orders.write_text(orders.read_text() + NEVER_ENDING_TASK)
+    return workspace
+
+
+def grade_hostile(workspace: Path, isolation: str) -> LabReport:
+    spec = load_spec(LAB)
+    assert spec is not None
+    options = {**spec.job_options, "import_timeout_s": IMPORT_TIMEOUT_S, "run_timeout_s": RUN_TIMEOUT_S}
+    ctx = Context(
+        spec=dataclasses.replace(spec, job_options=options),
+        workspace=workspace,
+        isolation=isolation,
+        runner=get_runner(isolation),
+        on_progress=lambda _: None,
+    )
+    return grade_lab(ctx)
+
+
+def assert_contained(report: LabReport) -> None:
+    assert report.status == Status.GRADED, report.problems
+    failed = {t.id: t for t in report.tests if t.status != "passed"}
+    assert set(failed) == set(LOST), {k: v.message[:300] for k, v in failed.items()}
+    assert report.score == report.max_score - sum(LOST.values())
+    imports = failed["validation.dags_import_without_errors"].message
+    for path, words in EXPECTED_MESSAGES.items():
+        assert f"{path}: " in imports, (path, imports)
+        assert words in imports.split(f"{path}: ", 1)[1].split(";")[0], (path, imports)
+    parse_work = failed["validation.dag_file_does_no_work_at_parse_time"].message
+    assert "dags/reads_at_parse_time.py line 3: BaseHook.get_connection" in parse_work, parse_work
+    busy = failed["integration.busy_day_passes_counts_through_xcom"].message
+    assert f"did not finish within {RUN_TIMEOUT_S} s and was stopped" in busy, busy
+
+
+def test_hostile_dags_are_contained_locally(tmp_path: Path) -> None:
+    assert_contained(grade_hostile(hostile_workspace(tmp_path / "ws"), "local"))
+
+
+@pytest.mark.docker
+def test_hostile_dags_are_contained_in_a_container(runtime_image: str, tmp_path: Path) -> None:
+    assert_contained(grade_hostile(hostile_workspace(tmp_path / "ws"), "container"))
