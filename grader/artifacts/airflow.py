@@ -21,6 +21,13 @@ class AirflowArtifacts(JobArtifacts):
     def parsed(self) -> dict[str, Any]:
         return self._load("dags.json", "the DAG files to be parsed")
 
+    @cached_property
+    def ruff_air(self) -> list[dict[str, Any]]:
+        path = self.out_dir / "ruff_air.json"
+        if not path.exists():
+            raise MissingArtifact("ruff's findings on dags/", "nothing: the job stopped before it")
+        return json.loads(path.read_text())
+
     def dag(self, dag_id: str) -> dict[str, Any]:
         found = self.parsed["dags"].get(dag_id)
         if found is None:

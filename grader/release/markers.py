@@ -4,6 +4,10 @@ A region starts with a comment line ``BEGIN SOLUTION`` and ends with ``END SOLUT
 comment style of the file: ``-- BEGIN SOLUTION: hint`` (SQL), ``{#- BEGIN SOLUTION: hint -#}``
 (Jinja), ``# BEGIN SOLUTION: hint`` (YAML, Python). The hint after the colon becomes the stub the
 learner sees. Python stubs also raise NotImplementedError so the file still imports.
+
+A region may carry the starter's own text instead of a stub: after a ``# STARTER`` line, the
+commented-out lines are what the learner gets (uncommented), e.g. the Airflow 2 code the learner
+migrates. In the solution they stay comments.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 STRIPPED_SUFFIXES = {".sql", ".yml", ".yaml", ".py", ".toml", ".cfg", ".sh", ".txt"}
 
 _BEGIN = re.compile(r"^(?P<indent>[ \t]*)(?P<open>--|#|\{#-?)\s*BEGIN SOLUTION(?::\s*(?P<hint>.*?))?\s*(?:-?#\})?\s*$")
+_STARTER = re.compile(r"^[ \t]*(?:--|#)\s*STARTER\s*$")
 _END = re.compile(r"^[ \t]*(?:--|#|\{#-?)\s*END SOLUTION\s*(?:-?#\})?\s*$")
 
 
@@ -57,6 +62,10 @@ def strip_solutions(text: str, *, python: bool = False, source: str = "<text>") 
 def _stub(begin: re.Match[str], *, python: bool, region: list[str], before: list[str]) -> list[str]:
     indent, opener = begin["indent"], begin["open"]
     hint = begin["hint"] or "your code here"
+    starter = next((i for i, line in enumerate(region) if _STARTER.match(line.rstrip("\n"))), None)
+    if starter is not None:
+        own_text = [_uncomment(line, indent, opener) for line in region[starter + 1 :]]
+        return [f"{indent}{opener} TODO: {hint}\n", *own_text]
     if opener.startswith("{#"):
         return [f"{indent}{{#- TODO: {hint} -#}}\n"]
     lines = [f"{indent}{opener} TODO: {hint}\n"]
@@ -103,3 +112,13 @@ def _decorators(lines: list[str], def_line: int) -> list[str]:
 def strip_file(path: Path) -> str:
     text = path.read_text()
     return strip_solutions(text, python=path.suffix == ".py", source=str(path))
+
+
+def _uncomment(line: str, indent: str, opener: str) -> str:
+    """``<indent># code`` becomes ``<indent>code``; a bare ``#`` line becomes an empty line."""
+    body = line[len(indent) :] if line.startswith(indent) else line.lstrip()
+    if body.rstrip("\n") == opener:
+        return "\n"
+    if body.startswith(opener + " "):
+        return indent + body[len(opener) + 1 :]
+    raise MarkerError(f"a STARTER line must be a comment: {line!r}")

@@ -24,6 +24,7 @@ import glob
 import importlib
 import json
 import os
+import subprocess
 import sys
 import time
 import warnings
@@ -92,6 +93,9 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
             "counts": {"dags": len(bag.dags), "import errors": len(bag.import_errors)},
             "first_problems": [f"{k}: {v}" for k, v in import_errors.items()][:5],
         }
+
+    with rec.step("lint", "Lint the DAG files with ruff's Airflow 3 rules (ruff check --select AIR)"):
+        (out / "ruff_air.json").write_text(json.dumps(_ruff_air(dags_dir, project), indent=1))
 
     with rec.step("unit", f"Call your functions with the grader's inputs ({len(plan['calls'])} calls)"):
         # in a forked child: a function that never returns or ends the process costs only its call
@@ -205,6 +209,44 @@ def _describe(dag: Any) -> dict[str, Any]:
             for t in dag.tasks
         ],
     }
+
+
+def _ruff_air(dags_dir: Path, project: Path) -> list[dict[str, Any]]:
+    """What ruff's AIR rules find in dags/: Airflow 2 names removed or moved in Airflow 3.
+
+    ``--isolated``: a ruff configuration the submission ships cannot switch the rules off.
+    """
+    from ruff.__main__ import find_ruff_bin
+
+    done = subprocess.run(
+        [
+            find_ruff_bin(),
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--select",
+            "AIR",
+            "--output-format",
+            "json",
+            "--exit-zero",
+            str(dags_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise StepFailed(f"ruff could not run: {done.stderr[-500:]}")
+    return [
+        {
+            "file": _rel(f["filename"], project),
+            "line": f["location"]["row"],
+            "code": f["code"],
+            "message": f["message"][:300],
+        }
+        for f in json.loads(done.stdout or "[]")
+    ]
 
 
 def _plugins(project: Path) -> dict[str, Any]:

@@ -199,3 +199,20 @@ def trigger_starts_the_order_pipeline(a: AirflowArtifacts) -> None:
     expect(
         str(got["conf"].get("suppliers")) == str(count), expected=f"conf {{'suppliers': {count}}}", found=got["conf"]
     )
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["af.migration_2_to_3", "af.taskgroups_subdags"])
+def migrated_dag_runs_in_airflow_3(a: AirflowArtifacts) -> None:
+    """The migrated weekly report runs: its SubDAG became the TaskGroup reports, its template uses {{ ds }}."""
+    run = a.run("weekly_report")
+    day = _day(a, "weekly_report")
+    states = _states(run)
+    want = {"start", "reports.report_north", "reports.report_south", "done"}
+    expect(want <= set(states), expected=f"tasks {sorted(want)} (a TaskGroup names its tasks reports.<task>)",
+           found=sorted(states))
+    expect(run["state"] == "success", expected="the weekly report's run to succeed", found=states,
+           hint="{{ execution_date }} is gone in Airflow 3: the template fails to render; use {{ ds }} or "
+                "{{ logical_date }}")
+    command = str((run["tasks"]["reports.report_north"].get("rendered") or {}).get("bash_command"))
+    expect(day in command and "north" in command, expected=f"report_north's command rendered with {day}",
+           found=command)

@@ -106,3 +106,15 @@ def hook_reads_its_connection(a: AirflowArtifacts) -> None:
         expected=f"the {len(want)} suppliers the API returned, as parsed JSON",
         found=call.get("error") or str(call["value"])[:300],
     )
+
+
+@check(tier=Tier.UNIT, points=2, concepts=["af.cli_testing"])
+def cli_commands_for_trying_dags(a: AirflowArtifacts) -> None:
+    """Exercise 14.1: airflow tasks test, airflow dags test and Airflow 3's backfill create, written right (nbgrader)."""
+    expect_cell_passed(a, "04_airflow_dags", "04_airflow_dags.ipynb", "cli_commands_tests")
+
+
+@check(tier=Tier.UNIT, points=2, concepts=["af.orchestrators_vs_dags"])
+def orchestrators_quiz(a: AirflowArtifacts) -> None:
+    """Exercise 16.1: declarative DAGs against code-first orchestrator functions (nbgrader, hidden tests)."""
+    expect_cell_passed(a, "04_airflow_dags", "04_airflow_dags.ipynb", "orchestrators_quiz_tests")

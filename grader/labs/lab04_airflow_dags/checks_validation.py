@@ -136,3 +136,21 @@ def plugin_registers_the_fernhill_macros(a: AirflowArtifacts) -> None:
         found=f"macros {fernhill['macros']}",
         hint="templates then reach it as {{ macros.fernhill.iso_week(ds) }}",
     )
+
+
+LEGACY_DAG_ID = "fernhill_weekly_report"
+LEGACY_FILE = "dags/fernhill_weekly_report.py"
+
+
+@check(tier=Tier.VALIDATION, points=2, concepts=["af.migration_2_to_3"])
+def legacy_dag_is_migrated(a: AirflowArtifacts) -> None:
+    """The Airflow 2 DAG imports in Airflow 3, and `ruff check --select AIR dags/` finds nothing."""
+    error = a.parsed["import_errors"].get(LEGACY_FILE)
+    expect(not error, expected=f"{LEGACY_FILE} importing in Airflow 3", found=error,
+           hint="SubDagOperator and airflow.operators.dummy are gone; the standard provider has EmptyOperator")
+    dag = a.dag(LEGACY_DAG_ID)
+    expect(dag["schedule"] == "@weekly", expected="schedule='@weekly' (schedule_interval is gone)",
+           found=dag["schedule"])
+    findings = a.ruff_air
+    expect(not findings, expected="`ruff check --select AIR dags/` finding nothing",
+           found="; ".join(f"{f['file']}:{f['line']} {f['code']} {f['message']}" for f in findings[:5]))

@@ -89,6 +89,13 @@ def runs(seed: int, scale: float, dag_id: str) -> list[dict]:
             "logical_date": "2025-03-02T05:00:00+01:00",
             "day": "2025-03-02",
         },
+        # the Airflow 2 DAG, migrated: it must run in Airflow 3
+        {
+            "id": "weekly_report",
+            "dag_id": "fernhill_weekly_report",
+            "logical_date": "2025-03-02T12:00:00+00:00",
+            "day": "2025-03-02",
+        },
         {
             "id": "supplier_api_down",
             "dag_id": SUPPLIER_DAG_ID,

@@ -35,21 +35,21 @@ from fernhill_tools.operators import SupplierFeedOperator
 )
 def fernhill_supplier_feed():
     # BEGIN SOLUTION: fetch_suppliers (SupplierFeedOperator, the last 7 days), report_week (the plugin macro), trigger_orders (TriggerDagRunOperator with the same logical date, the count in conf, the custom notifier on success) (exercises 10.1 to 13.1)
-    fetch = SupplierFeedOperator(
+    fetch_suppliers = SupplierFeedOperator(
         task_id="fetch_suppliers",
         day="{{ ds }}",
         since="{{ macros.ds_add(ds, -7) }}",  # a built-in macro: a week before the logical date
         out_dir="{{ var.value.fernhill_out_dir }}",
     )
-    week = BashOperator(task_id="report_week", bash_command="echo 'week {{ macros.fernhill.iso_week(ds) }}'")
-    trigger = TriggerDagRunOperator(
+    report_week = BashOperator(task_id="report_week", bash_command="echo 'week {{ macros.fernhill.iso_week(ds) }}'")
+    trigger_orders = TriggerDagRunOperator(
         task_id="trigger_orders",
         trigger_dag_id="fernhill_orders_daily",
         logical_date="{{ logical_date }}",
         conf={"suppliers": "{{ ti.xcom_pull(task_ids='fetch_suppliers') }}"},
         on_success_callback=AlertsFileNotifier(message="supplier feed of {{ ds }} ready, orders triggered"),
     )
-    fetch >> week >> trigger
+    fetch_suppliers >> report_week >> trigger_orders
     # END SOLUTION
 
 
