@@ -175,6 +175,10 @@ def _preload_common_modules() -> None:
             importlib.import_module(name)
 
 
+# operator arguments worth describing when the operator has them (DockerOperator, TriggerDagRunOperator)
+OPERATOR_SETTINGS = ("image", "command", "network_mode", "auto_remove", "mount_tmp_dir", "mem_limit", "trigger_dag_id")
+
+
 def _describe(dag: Any) -> dict[str, Any]:
     def names(value: Any) -> list[str]:
         items = [] if not value else (value if isinstance(value, (list, tuple)) else [value])
@@ -205,6 +209,7 @@ def _describe(dag: Any) -> dict[str, Any]:
                 "task_group": t.task_group.group_id if t.task_group else None,
                 "template_fields": list(t.template_fields),
                 "python_callable": _callable_name(getattr(t, "python_callable", None)),
+                "settings": {k: _safe(getattr(t, k)) for k in OPERATOR_SETTINGS if hasattr(t, k)},
             }
             for t in dag.tasks
         ],

@@ -109,3 +109,27 @@ def supplier_feed_uses_the_custom_operator(a: AirflowArtifacts) -> None:
     edges = {(up, task_id) for task_id, t in tasks.items() for up in t["upstream"]}
     want = {("fetch_suppliers", "report_week"), ("report_week", "trigger_orders")}
     expect(edges == want, expected="fetch_suppliers >> report_week >> trigger_orders", found=sorted(edges))
+
+
+@check(tier=Tier.DEFINITION, points=2, concepts=["af.docker_operator"])
+def price_check_runs_in_its_own_container(a: AirflowArtifacts) -> None:
+    """check_prices is a DockerOperator: the course's image, the logical date passed in, no network, removed after."""
+    task = a.tasks("fernhill_price_check").get("check_prices", {})
+    expect(
+        task.get("operator") == "DockerOperator",
+        expected="check_prices = DockerOperator(...) (airflow.providers.docker)",
+        found=task.get("operator") or f"tasks {sorted(a.tasks('fernhill_price_check'))}",
+    )
+    settings = task["settings"]
+    want = {"image": "orchestration-course/debian-python:bookworm", "network_mode": "none", "mount_tmp_dir": False}
+    expect(
+        {k: settings.get(k) for k in want} == want,
+        expected=f"{want}",
+        found={k: settings.get(k) for k in want},
+        hint="no network and no host folder: the container gets only what the task gives it",
+    )
+    expect(
+        settings.get("auto_remove") in ("success", "force") and "{{ ds }}" in str(settings.get("command")),
+        expected="auto_remove='success' and a command passing {{ ds }}",
+        found={k: settings.get(k) for k in ("auto_remove", "command")},
+    )
