@@ -28,6 +28,10 @@ class AirflowArtifacts(JobArtifacts):
             raise MissingArtifact("ruff's findings on dags/", "nothing: the job stopped before it")
         return json.loads(path.read_text())
 
+    @cached_property
+    def learner_tests(self) -> dict[str, Any]:
+        return self._load("learner_tests.json", "your tests/ to be run")
+
     def dag(self, dag_id: str) -> dict[str, Any]:
         found = self.parsed["dags"].get(dag_id)
         if found is None:

@@ -22,6 +22,7 @@ import contextlib
 import copy
 import glob
 import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -34,6 +35,7 @@ from typing import Any
 from grader.datagen import generate
 from grader.sandbox.forked import map_in_fork
 from grader.sandbox.http_standin import StandIn
+from grader.sandbox.learner_tests import run_variants
 from grader.sandbox.recorder import NotGradable, Recorder, StepFailed
 
 
@@ -45,12 +47,16 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
         raise NotGradable(f"No dags/ folder in {project.name}/: there are no DAGs to grade.")
     home = work / "airflow"
     home.mkdir(parents=True, exist_ok=True)
+    # Airflow reads its DAGs folder once, at import; a symlink lets the learner-tests step point it
+    # at the grader's copies of the pipeline later
+    dags_link = work / "dags_current"
+    dags_link.symlink_to(dags_dir.resolve(), target_is_directory=True)
     env = plan["airflow_env"]
     os.environ.update(
         {
             "AIRFLOW_HOME": str(home),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(dags_dir),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(dags_link),
             "AIRFLOW__CORE__PLUGINS_FOLDER": str(project / "plugins"),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "CRITICAL",
@@ -111,6 +117,7 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
         from airflow.utils import db
 
         db.initdb()
+        _snapshot(home / "airflow.db", home / "airflow.fresh.db")  # each learner-tests variant starts here
 
     runs: dict[str, Any] = {}
     with rec.step("runs", f"Run the DAGs ({len(plan['runs'])} runs with dag.test())"):
@@ -128,6 +135,9 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
         for scenario, result in zip(plan["runs"], done, strict=True):
             runs[scenario["id"]] = result.value if result.problem is None else {"error": f"the run {result.problem}"}
         (out / "runs.json").write_text(json.dumps(runs, indent=1, default=str))
+
+    if "learner_tests" in plan:
+        _learner_tests(plan["learner_tests"], rec, project, work, out, dags_link, home)
         if not runs:
             raise StepFailed("no run was asked for")
 
@@ -214,6 +224,38 @@ def _describe(dag: Any) -> dict[str, Any]:
             for t in dag.tasks
         ],
     }
+
+
+def _snapshot(db_file: Path, copy: Path) -> None:
+    """A consistent copy of a SQLite database, whatever is still in its write-ahead log."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(db_file)) as source, contextlib.closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+
+
+def _learner_tests(
+    spec: dict[str, Any], rec: Recorder, project: Path, work: Path, out: Path, dags_link: Path, home: Path
+) -> None:
+    variants = 1 + len(spec["mutants"])
+    with rec.step("tests", f"Run your tests/ against the grader's pipeline, correct and broken ({variants} variants)"):
+        if not (project / "tests").is_dir():
+            (out / "learner_tests.json").write_text(json.dumps({"missing": "no tests/ folder"}))
+            return
+        if importlib.util.find_spec("pytest") is None:  # the grader's image, not the learner, is at fault
+            raise RuntimeError("pytest is missing from the grading environment: rebuild it (make images)")
+        test_data = work / "test_data"
+        generate(seed=spec["data_seed"]).write(test_data)
+        results = run_variants(
+            project,
+            spec,
+            work=work,
+            dags_link=dags_link,
+            db_file=home / "airflow.db",
+            db_template=home / "airflow.fresh.db",
+            test_data=test_data / "raw",
+        )
+        (out / "learner_tests.json").write_text(json.dumps(results, indent=1))
 
 
 def _ruff_air(dags_dir: Path, project: Path) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """Lab 04, Airflow DAGs: Fernhill Market's daily order pipeline in Airflow 3."""
 
 from grader.artifacts.airflow import AirflowArtifacts
+from grader.course import REPO_ROOT
 from grader.labs import LabSpec
-from grader.labs.lab04_airflow_dags.probes import CALLS, runs
+from grader.labs.lab04_airflow_dags.probes import CALLS, learner_tests_plan, runs
 
 GRADING_SEED = 2025
 GRADING_SCALE = 1.0
@@ -24,6 +25,8 @@ SPEC = LabSpec(
         "airflow_env": "FERNHILL",
         "calls": CALLS,
         "runs": runs(GRADING_SEED, GRADING_SCALE, DAG_ID),
+        # the learner's tests/ against the reference pipeline and its mutants
+        "learner_tests": learner_tests_plan(REPO_ROOT / "solutions" / "04_airflow_dags"),
     },
     timeout_s=300.0,
 )

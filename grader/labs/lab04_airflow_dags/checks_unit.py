@@ -110,7 +110,7 @@ def hook_reads_its_connection(a: AirflowArtifacts) -> None:
 
 @check(tier=Tier.UNIT, points=2, concepts=["af.cli_testing"])
 def cli_commands_for_trying_dags(a: AirflowArtifacts) -> None:
-    """Exercise 14.1: airflow tasks test, airflow dags test and Airflow 3's backfill create, written right (nbgrader)."""
+    """Exercise 14.1: airflow tasks test, airflow dags test and Airflow 3's backfill create (nbgrader)."""
     expect_cell_passed(a, "04_airflow_dags", "04_airflow_dags.ipynb", "cli_commands_tests")
 
 
@@ -118,3 +118,77 @@ def cli_commands_for_trying_dags(a: AirflowArtifacts) -> None:
 def orchestrators_quiz(a: AirflowArtifacts) -> None:
     """Exercise 16.1: declarative DAGs against code-first orchestrator functions (nbgrader, hidden tests)."""
     expect_cell_passed(a, "04_airflow_dags", "04_airflow_dags.ipynb", "orchestrators_quiz_tests")
+
+
+def _passes_on_reference(a: AirflowArtifacts) -> dict:
+    """The learner's tests on the correct pipeline: all collected tests must pass."""
+    results = a.learner_tests
+    expect("missing" not in results, expected="a tests/ folder with your tests", found=results.get("missing"))
+    reference = results["reference"]
+    expect(
+        "error" not in reference, expected="your tests to finish on the correct pipeline", found=reference.get("error")
+    )
+    tests = reference["tests"]
+    failing = sorted(k for k, v in tests.items() if v != "passed")
+    why = reference.get("messages", {}).get(failing[0], "") if failing else ""
+    expect(
+        len(tests) >= 5 and not failing,
+        expected="at least 5 tests, all passing on the grader's correct copy of the pipeline",
+        found=f"{len(tests)} test(s)" + (f"; failing: {failing[:4]}; the first says: {why}" if failing else ""),
+        hint="a test that fails on correct code cannot tell a bug from a feature",
+    )
+    return tests
+
+
+@check(tier=Tier.UNIT, points=2, concepts=["af.testing_tiers"])
+def your_tests_pass_on_the_correct_pipeline(a: AirflowArtifacts) -> None:
+    """Your tests/ (5 tiers) pass against the grader's correct copy of the order pipeline."""
+    _passes_on_reference(a)
+
+
+def _catches(a: AirflowArtifacts, mutant_id: str) -> None:
+    from grader.labs.lab04_airflow_dags.probes import MUTANTS
+
+    _passes_on_reference(a)
+    what = next(m["what"] for m in MUTANTS if m["id"] == mutant_id)
+    result = a.learner_tests.get(mutant_id, {})
+    expect(
+        "error" not in result, expected=f"your tests to finish on the pipeline with {what}", found=result.get("error")
+    )
+    caught = sorted(k for k, v in result.get("tests", {}).items() if v != "passed")
+    expect(
+        caught,
+        expected=f"at least one of your tests failing on the pipeline with {what}",
+        found="every test passed: the bug went unnoticed",
+        hint=f"a {mutant_id} test: see the tier's example in the notebook, section 18",
+    )
+
+
+@check(tier=Tier.UNIT, points=1, concepts=["af.testing_tiers"])
+def your_tests_catch_a_dag_that_no_longer_imports(a: AirflowArtifacts) -> None:
+    """A validation test fails when a DAG file no longer imports."""
+    _catches(a, "validation")
+
+
+@check(tier=Tier.UNIT, points=1, concepts=["af.testing_tiers"])
+def your_tests_catch_tasks_wired_in_the_wrong_order(a: AirflowArtifacts) -> None:
+    """A definition test fails when announce runs before write_summary."""
+    _catches(a, "definition")
+
+
+@check(tier=Tier.UNIT, points=1, concepts=["af.testing_tiers"])
+def your_tests_catch_a_wrong_count(a: AirflowArtifacts) -> None:
+    """A unit test fails when summarize counts every order as returned."""
+    _catches(a, "unit")
+
+
+@check(tier=Tier.UNIT, points=1, concepts=["af.testing_tiers"])
+def your_tests_catch_the_wrong_trigger_rule(a: AirflowArtifacts) -> None:
+    """An integration test fails when the join end keeps the default trigger rule all_success."""
+    _catches(a, "integration")
+
+
+@check(tier=Tier.UNIT, points=1, concepts=["af.testing_tiers"])
+def your_tests_catch_a_summary_without_its_day(a: AirflowArtifacts) -> None:
+    """An end-to-end test fails when the summary file no longer holds its day."""
+    _catches(a, "e2e")

@@ -6,6 +6,9 @@ across midnight in UTC, a quiet day with no orders, a day whose raw data is miss
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from grader.labs.lab04_airflow_dags.expected import busiest_days
 
 ORDERS = "include.fernhill.orders"
@@ -104,3 +107,40 @@ def runs(seed: int, scale: float, dag_id: str) -> list[dict]:
             "supplier_api": "down",
         },
     ]
+
+
+# The learner's own tests (tests/) run against the grader's copy of the order pipeline, then against
+# copies with one bug each: each mutant names the tier of test that should catch it.
+PIPELINE_FILES = ("dags/fernhill_orders_daily.py", "include/fernhill/__init__.py", "include/fernhill/orders.py",
+                  "include/fernhill/alerts.py")
+MUTANTS: list[dict[str, Any]] = [
+    {"id": "validation", "what": "a DAG file that no longer imports (an Airflow 2 import left in)",
+     "edits": [{"file": "dags/fernhill_orders_daily.py",
+                "find": "from airflow.sdk import TaskGroup, Variable, dag, task\n",
+                "replace": "from airflow.sdk import TaskGroup, Variable, dag, task\n"
+                           "from airflow.operators.dummy import DummyOperator\n"}]},
+    {"id": "definition", "what": "announce wired before write_summary",
+     "edits": [{"file": "dags/fernhill_orders_daily.py", "find": "        write_summary >> announce\n",
+                "replace": "        announce >> write_summary\n"}]},
+    {"id": "unit", "what": "summarize counting every order as returned",
+     "edits": [{"file": "include/fernhill/orders.py",
+                "find": 'sum(1 for o in orders if o["status"] == "returned")', "replace": "len(orders)"}]},
+    {"id": "integration", "what": "the join end left on the default trigger rule all_success",
+     "edits": [{"file": "dags/fernhill_orders_daily.py",
+                "find": 'end = EmptyOperator(task_id="end", trigger_rule="none_failed_min_one_success")',
+                "replace": 'end = EmptyOperator(task_id="end")'}]},
+    {"id": "e2e", "what": "the summary file written without its day",
+     "edits": [{"file": "include/fernhill/orders.py",
+                "find": 'json.dumps({"day": day, **summary}, sort_keys=True)',
+                "replace": "json.dumps(summary, sort_keys=True)"}]},
+]
+
+
+def learner_tests_plan(reference_lab: Path) -> dict:
+    """The reference pipeline's files and the mutants; every mutant's `find` must match exactly once."""
+    files = {name: (reference_lab / name).read_text() for name in PIPELINE_FILES}
+    for mutant in MUTANTS:
+        for edit in mutant["edits"]:
+            found = files[edit["file"]].count(edit["find"])
+            assert found == 1, f"mutant {mutant['id']}: {edit['find']!r} found {found} times in {edit['file']}"
+    return {"reference": files, "mutants": [{"id": m["id"], "edits": m["edits"]} for m in MUTANTS], "data_seed": 42}
