@@ -30,6 +30,7 @@ from grader.datagen import generate
 from grader.labs.lab04_airflow_dags import SPEC
 from grader.labs.lab04_airflow_dags.probes import learner_tests_plan
 from grader.sandbox.http_standin import StandIn
+from grader.sandbox.learner_tests import all_variants, write_variant
 
 BIN = Path(sys.executable).parent
 LAB = REPO_ROOT / "solutions" / "04_airflow_dags"
@@ -80,14 +81,9 @@ def time_plain_tests(tmp: Path) -> float:
     """The learner's tests/, one `pytest` process per copy of the pipeline (the correct one and the mutants)."""
     plan = learner_tests_plan(LAB)
     start = time.perf_counter()
-    for variant in [{"id": "reference", "edits": []}, *plan["mutants"]]:
+    for variant in all_variants(plan):
         root = tmp / "variants" / variant["id"]
-        texts = dict(plan["reference"])
-        for edit in variant["edits"]:
-            texts[edit["file"]] = texts[edit["file"]].replace(edit["find"], edit["replace"], 1)
-        for name, text in texts.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_text(text)
+        write_variant(root, plan["reference"], variant["edits"])
         shutil.copytree(LAB / "tests", root / "tests", dirs_exist_ok=True)
         subprocess.run(
             [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", "tests"], cwd=root, capture_output=True, check=False

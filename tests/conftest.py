@@ -47,7 +47,12 @@ def grade(workspace: Path, lab: str, report_dir: Path) -> LabReport:
 
 def grade_lab01(workspace: Path, isolation: str = "local", **spec_changes: Any) -> LabReport:
     """Grade lab 01 through the pipeline with some of its spec changed (a shorter timeout, say)."""
-    spec = load_spec("01_dbt_models")
+    return grade_with_spec("01_dbt_models", workspace, isolation, **spec_changes)
+
+
+def grade_with_spec(lab: str, workspace: Path, isolation: str = "local", **spec_changes: Any) -> LabReport:
+    """Grade ``lab`` through the pipeline with some of its spec changed."""
+    spec = load_spec(lab)
     assert spec is not None
     ctx = Context(
         spec=dataclasses.replace(spec, **spec_changes),

@@ -8,16 +8,13 @@ task that never finishes (SIGALRM ignored too).
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
 from grader.labs import load_spec
 from grader.model import LabReport, Status
-from grader.pipeline import Context, grade_lab
-from grader.runners import get_runner
-from tests.conftest import SOLUTIONS, make_workspace
+from tests.conftest import SOLUTIONS, grade_with_spec, make_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -77,14 +74,7 @@ def grade_hostile(workspace: Path, isolation: str) -> LabReport:
     spec = load_spec(LAB)
     assert spec is not None
     options = {**spec.job_options, "import_timeout_s": IMPORT_TIMEOUT_S, "run_timeout_s": RUN_TIMEOUT_S}
-    ctx = Context(
-        spec=dataclasses.replace(spec, job_options=options),
-        workspace=workspace,
-        isolation=isolation,
-        runner=get_runner(isolation),
-        on_progress=lambda _: None,
-    )
-    return grade_lab(ctx)
+    return grade_with_spec(LAB, workspace, isolation, job_options=options)
 
 
 def assert_contained(report: LabReport) -> None:

@@ -11,7 +11,7 @@ from grader.checks import MissingArtifact
 
 
 class AirflowArtifacts(JobArtifacts):
-    def _load(self, name: str, what: str) -> dict[str, Any]:
+    def _load(self, name: str, what: str) -> Any:
         path = self.out_dir / name
         if not path.exists():
             raise MissingArtifact(what, "nothing: the job stopped before it (see the problems above)")
@@ -23,10 +23,7 @@ class AirflowArtifacts(JobArtifacts):
 
     @cached_property
     def ruff_air(self) -> list[dict[str, Any]]:
-        path = self.out_dir / "ruff_air.json"
-        if not path.exists():
-            raise MissingArtifact("ruff's findings on dags/", "nothing: the job stopped before it")
-        return json.loads(path.read_text())
+        return self._load("ruff_air.json", "ruff's findings on dags/")
 
     @cached_property
     def learner_tests(self) -> dict[str, Any]:

@@ -96,7 +96,7 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
         }
         (out / "dags.json").write_text(json.dumps(description, indent=1, default=str))
         entry["summary"] = {
-            "counts": {"dags": len(bag.dags), "import errors": len(bag.import_errors)},
+            "counts": {"dags": len(bag.dags), "import errors": len(import_errors)},
             "first_problems": [f"{k}: {v}" for k, v in import_errors.items()][:5],
         }
 
@@ -136,10 +136,11 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
             runs[scenario["id"]] = result.value if result.problem is None else {"error": f"the run {result.problem}"}
         (out / "runs.json").write_text(json.dumps(runs, indent=1, default=str))
 
-    if "learner_tests" in plan:
-        _learner_tests(plan["learner_tests"], rec, project, work, out, dags_link, home)
         if not runs:
             raise StepFailed("no run was asked for")
+
+    if "learner_tests" in plan:
+        _learner_tests(plan["learner_tests"], rec, project, work, out, dags_link, home)
 
 
 def _leave_out_hostile_files(dags_dir: Path, project: Path, *, timeout_s: float) -> dict[str, str]:

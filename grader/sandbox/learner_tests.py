@@ -51,11 +51,11 @@ def run_variants(
     test_data: Path,
 ) -> dict[str, Any]:
     """{variant id: {"tests": {nodeid: outcome}, "exit_code": int}} or {"error": ...} per variant."""
-    variants = [{"id": "reference", "edits": []}, *spec["mutants"]]
+    variants = all_variants(spec)
 
     def one(variant: dict[str, Any]) -> dict[str, Any]:
         root = work / "variants" / variant["id"]
-        _write_variant(root, spec["reference"], variant["edits"])
+        write_variant(root, spec["reference"], variant["edits"])
         sys.path[:] = [p for p in sys.path if Path(p).resolve() != project.resolve()]
         sys.path.insert(0, str(root))
         shutil.copytree(project / "tests", root / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -96,7 +96,13 @@ def run_variants(
     }
 
 
-def _write_variant(root: Path, files: dict[str, str], edits: list[dict[str, str]]) -> None:
+def all_variants(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reference pipeline first (no edits), then each mutant."""
+    return [{"id": "reference", "edits": []}, *spec["mutants"]]
+
+
+def write_variant(root: Path, files: dict[str, str], edits: list[dict[str, str]]) -> None:
+    """The pipeline's files under ``root``, each edit (find/replace once) applied."""
     texts = dict(files)
     for edit in edits:
         texts[edit["file"]] = texts[edit["file"]].replace(edit["find"], edit["replace"], 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from grader.artifacts.airflow import AirflowArtifacts
 from grader.checks import check, expect
@@ -113,9 +114,10 @@ def supplier_feed_renders_and_fetches(a: AirflowArtifacts) -> None:
     fetch = run["tasks"].get("fetch_suppliers", {})
     expect(fetch, expected="a task fetch_suppliers in fernhill_supplier_feed", found=f"tasks {sorted(run['tasks'])}")
     rendered = fetch.get("rendered") or {}
+    week_before = (date.fromisoformat(day) - timedelta(days=7)).isoformat()
     expect(
-        rendered.get("day") == day and rendered.get("since") == "2025-02-23",
-        expected=f"day={day} and since=2025-02-23 ({{{{ macros.ds_add(ds, -7) }}}}) rendered",
+        rendered.get("day") == day and rendered.get("since") == week_before,
+        expected=f"day={day} and since={week_before} ({{{{ macros.ds_add(ds, -7) }}}}) rendered",
         found={k: rendered.get(k) for k in ("day", "since")},
     )
     want = suppliers(a.options["data"]["seed"], a.options["data"]["scale"])
