@@ -4,8 +4,9 @@
 
 The plain way is one process per piece of work, one after another, as a learner would type
 them: `airflow dags test` for each DAG run the grader makes that succeeds (the order pipeline's
-busy and quiet days, the supplier feed, the weekly report; the two forced failures would wait out
-retry delays), with the metadata database already migrated and the same local stand-in API;
+busy and quiet days and the day before the failed one, the supplier feed, the weekly report, the
+dbt DAG's day twice; the forced failures would wait out retry delays), with the metadata database
+already migrated, the same local stand-in API and the same DuckDB warehouse;
 then `pytest tests` once per copy of the pipeline the learner's tests are run against (the
 correct one and five broken ones). The grader does more in
 its time (parses, lints, calls the learner's functions, reads every task's state, XComs and
@@ -31,6 +32,7 @@ from grader.labs.lab04_airflow_dags import SPEC
 from grader.labs.lab04_airflow_dags.probes import learner_tests_plan
 from grader.sandbox.http_standin import StandIn
 from grader.sandbox.learner_tests import all_variants, write_variant
+from grader.sandbox.warehouse import Warehouse
 
 BIN = Path(sys.executable).parent
 LAB = REPO_ROOT / "solutions" / "04_airflow_dags"
@@ -39,6 +41,8 @@ LAB = REPO_ROOT / "solutions" / "04_airflow_dags"
 def plain_env(tmp: Path, standin: StandIn) -> dict[str, str]:
     data = SPEC.job_options["data"]
     generate(seed=data["seed"], scale=data["scale"]).write(tmp / "data")
+    # the dbt DAG's warehouse, staged and loaded as the job does (it sets FERNHILL_DBT_* in os.environ)
+    Warehouse(SPEC.job_options["warehouse"], tmp / "warehouse", tmp / "data" / "raw", "FERNHILL", None).load()
     home = tmp / "airflow"
     home.mkdir()
     return {
@@ -59,7 +63,11 @@ def plain_env(tmp: Path, standin: StandIn) -> dict[str, str]:
 def plain_scenarios() -> list[dict]:
     """The runs that succeed: a forced failure would make `airflow dags test` wait out the DAG's
     retry delays (minutes), which it cannot switch off; the grader's extra failing runs are free."""
-    return [s for s in SPEC.job_options["runs"] if s.get("data", "raw") == "raw" and "supplier_api" not in s]
+    return [
+        s
+        for s in SPEC.job_options["runs"]
+        if s.get("data", "raw") == "raw" and "supplier_api" not in s and not s.get("forced_failure")
+    ]
 
 
 def time_plain_runs(env: dict[str, str], tmp: Path, standin: StandIn) -> float:

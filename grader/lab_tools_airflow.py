@@ -99,6 +99,76 @@ def run_dag(dag: Any, logical_date: str):
     return pd.DataFrame(rows, columns=["task", "state", "try", "returned (XCom)"])
 
 
+def try_backfill(command: str, dag_id: str = "fernhill_orders_daily"):
+    """Run an ``airflow backfill create ...`` command in this process; a table of the DAG's runs after it.
+
+    There is no scheduler here to run what the backfill creates: its runs stay queued, and an
+    earlier backfill of the DAG is marked finished first (only one may be active per DAG).
+    """
+    import contextlib
+    import io
+    import shlex
+    from datetime import UTC, datetime
+
+    import pandas as pd
+    from airflow.cli import cli_parser
+    from airflow.models.backfill import Backfill
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    argv = shlex.split(command)
+    if argv[:3] != ["airflow", "backfill", "create"]:
+        raise ValueError(f"not an `airflow backfill create` command: {command}")
+    with create_session() as session:
+        for open_backfill in session.scalars(select(Backfill).where(Backfill.completed_at.is_(None))).all():
+            open_backfill.completed_at = datetime.now(UTC)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        args = cli_parser.get_parser().parse_args(argv[1:])
+        args.func(args)
+    with create_session() as session:
+        runs = session.scalars(select(DagRun).where(DagRun.dag_id == dag_id).order_by(DagRun.logical_date)).all()
+        rows = [(str(r.logical_date)[:16], str(r.state), str(r.run_type), r.clear_number) for r in runs]
+    return pd.DataFrame(rows, columns=["logical date (UTC)", "state", "run type", "cleared"])
+
+
+def warehouse_setup(lab_dir: str | Path = ".", project: str | Path = "../01_dbt_models/warehouse"):
+    """A copy of your lab 01 dbt project and its warehouse (DuckDB), ready for fernhill_warehouse_daily.
+
+    The DAG reads where the project is from ``FERNHILL_DBT_PROJECT_DIR``, set here. The graded day's
+    deliveries are taken out of raw.orders (the DAG loads them); on the bad day the export holds an
+    order without an id. Returns the warehouse: ``.spec["day"]``, ``.spec["bad_day"]``, ``.state()``.
+    """
+    import csv
+    import shutil
+    from collections import Counter
+
+    from grader.sandbox.warehouse import Warehouse
+
+    lab = Path(lab_dir).resolve()
+    source = (lab / project).resolve()
+    if not (source / "dbt_project.yml").exists():
+        raise FileNotFoundError(f"no dbt project in {source}: pass project= the folder holding dbt_project.yml")
+    work = lab / ".warehouse"
+    shutil.rmtree(work, ignore_errors=True)
+    skip = {"target", "dbt_packages", "logs"}
+    files = {
+        p.relative_to(source).as_posix(): p.read_text()
+        for p in sorted(source.rglob("*"))
+        if p.is_file() and not skip & set(p.relative_to(source).parts) and p.suffix not in {".duckdb", ".wal"}
+    }
+    raw = lab / "data" / "raw"
+    with (raw / "orders.csv").open(newline="") as f:
+        delivered = Counter(row["_loaded_at"][:10] for row in csv.DictReader(f))
+    day, bad_day = sorted(delivered, key=lambda d: (-delivered[d], d))[:2]
+    warehouse = Warehouse({"project_files": files, "day": day, "bad_day": bad_day}, work, raw, "FERNHILL", None)
+    warehouse.load()
+    print(f"dbt project copied from {source} to .warehouse/dbt_project; DuckDB warehouse .warehouse/warehouse.duckdb")
+    print(f"the day to load: {day} ({delivered[day]} rows delivered); the bad delivery: {bad_day}")
+    return warehouse
+
+
 KIND_COLOURS = {
     "empty": "#eeeeee",
     "@task": "#d9ead3",

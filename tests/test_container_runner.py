@@ -60,6 +60,10 @@ def test_airflow_lab_scores_the_same_in_a_container(
     assert reports[0].status is Status.GRADED, reports[0].problems
     assert [(t.id, t.score) for t in reports[0].tests] == [(t.id, t.score) for t in local.tests]
     assert reports[0].score == (reports[0].max_score if source == SOLUTIONS else 0)
+    # the dbt DAG's warehouse: DuckDB locally, PostgreSQL in a sibling container here
+    labels = {step["name"]: step["label"] for step in reports[0].steps}
+    assert "PostgreSQL" in labels["warehouse"]
+    assert "DuckDB" in {s["name"]: s["label"] for s in local.steps}["warehouse"]
     assert grader_containers() == []
 
 

@@ -29,6 +29,10 @@ class AirflowArtifacts(JobArtifacts):
     def learner_tests(self) -> dict[str, Any]:
         return self._load("learner_tests.json", "your tests/ to be run")
 
+    @cached_property
+    def backfill(self) -> dict[str, Any]:
+        return self._load("backfill.json", "your backfill command to be run")
+
     def dag(self, dag_id: str) -> dict[str, Any]:
         found = self.parsed["dags"].get(dag_id)
         if found is None:

@@ -30,6 +30,7 @@ class LabSpec:
     required: str = "dbt_project.yml"  # in the project folder: without it there is nothing to grade
     notebook: str | None = None  # the lab notebook whose nbgrader cells are autograded
     services: tuple[str, ...] = ()  # servers the runner starts beside the job ("postgres")
+    container_services: tuple[str, ...] = ()  # ... only with --isolation container (locally: the embedded default)
     timeout_s: float = 600.0
 
 

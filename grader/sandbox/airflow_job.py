@@ -33,10 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from grader.datagen import generate
+from grader.sandbox.backfill import backfill
 from grader.sandbox.forked import map_in_fork
 from grader.sandbox.http_standin import StandIn
 from grader.sandbox.learner_tests import run_variants
 from grader.sandbox.recorder import NotGradable, Recorder, StepFailed
+from grader.sandbox.warehouse import Warehouse
 
 
 def run(plan: dict[str, Any], rec: Recorder) -> None:
@@ -74,6 +76,13 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
         raw_dir = work / "data" / "raw"
         standin = StandIn(data.suppliers)
         os.environ.update(standin.connections())
+
+    warehouse = None
+    if "warehouse" in plan:
+        kind = "PostgreSQL, a server beside the job" if plan.get("postgres") else "DuckDB"
+        with rec.step("warehouse", f"Stage the lab 01 dbt project and load its warehouse ({kind})"):
+            warehouse = Warehouse(plan["warehouse"], work, raw_dir, env, plan.get("postgres"))
+            warehouse.load()  # a failure here is the grader's, never a score: it propagates
 
     # the Variables exist before parsing, as in a real deployment (each run points them elsewhere)
     _set_variables(env, raw_dir, work / "files" / "parse")
@@ -129,7 +138,10 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
                 return {"error": f"no DAG {scenario['dag_id']} to run"}
             remote.set_mode(scenario.get("supplier_api", "up"))
             remote.take()
-            return {**_run(dag, scenario, raw_dir, work, env), "http": remote.take()}
+            result = {**_run(dag, scenario, raw_dir, work, env), "http": remote.take()}
+            if scenario.get("warehouse") and warehouse is not None:
+                result["warehouse"] = warehouse.state()  # what the same day run twice must not change
+            return result
 
         done = map_in_fork(one_run, plan["runs"], timeout_s=plan.get("run_timeout_s", 120))
         for scenario, result in zip(plan["runs"], done, strict=True):
@@ -138,6 +150,12 @@ def run(plan: dict[str, Any], rec: Recorder) -> None:
 
         if not runs:
             raise StepFailed("no run was asked for")
+
+    if "backfill" in plan:
+        with rec.step("backfill", "Run your backfill command after a failed run (airflow backfill create)"):
+            found = map_in_fork(backfill, [plan["backfill"]], timeout_s=60)[0]
+            outcome = found.value if found.problem is None else {"error": f"the backfill {found.problem}"}
+            (out / "backfill.json").write_text(json.dumps(outcome, indent=1, default=str))
 
     if "learner_tests" in plan:
         _learner_tests(plan["learner_tests"], rec, project, work, out, dags_link, home)

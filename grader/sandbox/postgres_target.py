@@ -55,7 +55,7 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
         }
     )
 
-    _wait_for(server, timeout_s=float(target.get("connect_timeout_s", 90)))
+    wait_for(server, timeout_s=float(target.get("connect_timeout_s", 90)))
     result["stage"] = "load"
     start = time.monotonic()
     load_postgres(_psycopg2_kwargs(server), Path(plan["work_dir"]) / "data" / "raw")
@@ -113,7 +113,7 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
     result["stage"] = "done"
 
 
-def _wait_for(server: dict[str, Any], timeout_s: float) -> None:
+def wait_for(server: dict[str, Any], timeout_s: float) -> None:
     """The server may still be starting (the runner does not wait for it): retry until it answers."""
     import psycopg2
 

@@ -20,7 +20,8 @@ def run(ctx: Context) -> None:
         "project_dir": str(ctx.staged_lab / ctx.spec.project),
         "work_dir": str(ctx.work_dir / "job"),
         "out_dir": str(out_dir),
-        "services": list(ctx.spec.services),
+        "services": list(ctx.spec.services)
+        + (list(ctx.spec.container_services) if ctx.runner.name == "container" else []),
         **ctx.spec.job_options,
         **ctx.job_options,
     }

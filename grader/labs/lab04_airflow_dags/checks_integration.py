@@ -218,3 +218,23 @@ def migrated_dag_runs_in_airflow_3(a: AirflowArtifacts) -> None:
     command = str((run["tasks"]["reports.report_north"].get("rendered") or {}).get("bash_command"))
     expect(day in command and "north" in command, expected=f"report_north's command rendered with {day}",
            found=command)
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["af.catchup_backfill"])
+def backfill_reruns_the_failed_day_and_fills_the_missing_one(a: AirflowArtifacts) -> None:
+    """backfill_command, run for real after an incident: a run for the failed and the missing day, none for the good one."""
+    done = a.backfill
+    plan = a.options["backfill"]
+    want = sorted([plan["failed_day"], plan["missing_day"]])
+    expect("error" not in done, expected="the backfill command to run", found=done.get("error"),
+           hint="airflow backfill create --dag-id ... --from-date ... --to-date ... (Airflow 3; `airflow dags "
+                "backfill` is gone)")
+    got = done.get("backfill_runs", [])
+    expect(
+        got == want,
+        expected=f"backfill runs for {want}: {plan['failed_day']} failed, {plan['missing_day']} never ran, "
+        f"{plan['succeeded_day']} succeeded and stays as it is",
+        found=f"backfill runs for {got} from `{done.get('command')}`",
+        hint="--reprocess-behavior decides which existing runs a backfill reruns: none (the default), failed "
+        "or completed",
+    )

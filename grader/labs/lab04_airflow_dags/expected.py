@@ -16,14 +16,18 @@ from grader.datagen import generate
 
 
 @lru_cache(maxsize=4)
-def daily_orders(seed: int, scale: float) -> dict[str, dict[str, int]]:
-    """day (UTC) -> {"orders", "returned"} over batch 1, the latest load of each order."""
+def _raw_orders(seed: int, scale: float) -> tuple[dict[str, str], ...]:
     with tempfile.TemporaryDirectory() as tmp:
         generate(seed=seed, scale=scale).write(Path(tmp))
         with (Path(tmp) / "raw" / "orders.csv").open(newline="") as f:
-            rows = list(csv.DictReader(f))
+            return tuple(csv.DictReader(f))
+
+
+@lru_cache(maxsize=4)
+def daily_orders(seed: int, scale: float) -> dict[str, dict[str, int]]:
+    """day (UTC) -> {"orders", "returned"} over batch 1, the latest load of each order."""
     latest: dict[str, dict[str, str]] = {}
-    for row in sorted(rows, key=lambda r: r["_loaded_at"]):
+    for row in sorted(_raw_orders(seed, scale), key=lambda r: r["_loaded_at"]):
         latest[row["order_id"]] = row
     counts: Counter = Counter()
     returned: Counter = Counter()
@@ -42,3 +46,20 @@ def busiest_days(seed: int, scale: float, n: int = 2) -> list[str]:
 def suppliers(seed: int, scale: float) -> list[dict]:
     """What the stand-in supplier API serves: the generator's suppliers."""
     return generate(seed=seed, scale=scale).suppliers
+
+
+def deliveries(seed: int, scale: float) -> Counter:
+    """Rows of orders.csv by the day they were delivered (their _loaded_at date)."""
+    return Counter(row["_loaded_at"][:10] for row in _raw_orders(seed, scale))
+
+
+def warehouse_days(seed: int, scale: float) -> tuple[str, str]:
+    """The graded day of the dbt DAG and its "bad delivery" day: the two largest deliveries."""
+    found = deliveries(seed, scale)
+    day, bad_day = sorted(found, key=lambda d: (-found[d], d))[:2]
+    return day, bad_day
+
+
+def distinct_orders(seed: int, scale: float) -> int:
+    """How many rows the orders mart holds once every delivery is loaded: one per order_id."""
+    return len({row["order_id"] for row in _raw_orders(seed, scale)})

@@ -6,10 +6,11 @@ across midnight in UTC, a quiet day with no orders, a day whose raw data is miss
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from grader.labs.lab04_airflow_dags.expected import busiest_days
+from grader.labs.lab04_airflow_dags.expected import busiest_days, warehouse_days
 
 ORDERS = "include.fernhill.orders"
 MACROS = "fernhill_tools.macros"
@@ -19,6 +20,7 @@ SUPPLIER_DAG_ID = "fernhill_supplier_feed"
 # ISO weeks where the ISO year is not the calendar year: the cases a strftime("%Y-W%W") gets wrong
 ISO_WEEKS = {"2025-03-02": "2025-W09", "2025-12-29": "2026-W01", "2027-01-01": "2026-W53", "2026-01-05": "2026-W02"}
 SINCE = "2025-02-23"
+WAREHOUSE_DAG_ID = "fernhill_warehouse_daily"
 
 
 def _row(order_id: int, ordered_at: str, status: str, loaded_at: str) -> dict[str, str]:
@@ -72,8 +74,15 @@ CALLS: list[dict] = [
 ]
 
 
+def _shift(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
 def runs(seed: int, scale: float, dag_id: str) -> list[dict]:
     busy, second = busiest_days(seed, scale)
+    # the backfill's window is the three days around the failed one: none of them the busy day
+    assert busy not in {_shift(second, -1), second, _shift(second, 1)}, "the backfill window holds the busy day"
+    day, bad_day = warehouse_days(seed, scale)
     return [
         # 06:00 in Amsterdam is 05:00 UTC: the logical date's day is the same in both
         {"id": "busy_day", "dag_id": dag_id, "logical_date": f"{busy}T06:00:00+01:00", "day": busy},
@@ -106,7 +115,59 @@ def runs(seed: int, scale: float, dag_id: str) -> list[dict]:
             "day": "2025-03-03",
             "supplier_api": "down",
         },
+        # the day before the failed one succeeds: the backfill must leave it alone
+        {
+            "id": "day_before_missing",
+            "dag_id": dag_id,
+            "logical_date": f"{_shift(second, -1)}T06:00:00+01:00",
+            "day": _shift(second, -1),
+        },
+        # the dbt project built by a DAG: a day, the same day again, and a delivery that breaks a dbt test
+        *(
+            {"id": run_id, "dag_id": WAREHOUSE_DAG_ID, "logical_date": f"{d}T06:30:00+01:00", "day": d, "warehouse": True}
+            for run_id, d in (("warehouse_day", day), ("warehouse_day_again", day))
+        ),
+        {
+            "id": "warehouse_bad_delivery",
+            "dag_id": WAREHOUSE_DAG_ID,
+            "logical_date": f"{bad_day}T06:30:00+01:00",
+            "day": bad_day,
+            "warehouse": True,
+            "forced_failure": True,
+        },
     ]
+
+
+def backfill_plan(seed: int, scale: float, dag_id: str) -> dict[str, Any]:
+    """The learner's backfill command over the failed day's window (see grader/sandbox/backfill.py)."""
+    second = busiest_days(seed, scale)[1]
+    return {
+        "module": ORDERS.replace(".orders", ".backfill"),
+        "function": "backfill_command",
+        "dag_id": dag_id,
+        "from_date": _shift(second, -1),
+        # Airflow's --to-date is a moment: midnight after the last day keeps that day's 06:00 run in
+        "to_date": _shift(second, 2),
+        "succeeded_day": _shift(second, -1),
+        "failed_day": second,
+        "missing_day": _shift(second, 1),
+    }
+
+
+# the reference lab 01 project, staged into the job: lab 04 is graded whatever the learner's lab 01 holds
+WAREHOUSE_SKIP = {"target", "dbt_packages", "logs", ".user.yml"}
+
+
+def warehouse_plan(reference_project: Path, seed: int, scale: float) -> dict[str, Any]:
+    files = {
+        path.relative_to(reference_project).as_posix(): path.read_text()
+        for path in sorted(reference_project.rglob("*"))
+        if path.is_file()
+        and not WAREHOUSE_SKIP & set(path.relative_to(reference_project).parts)
+        and path.suffix not in {".duckdb", ".wal"}
+    }
+    day, bad_day = warehouse_days(seed, scale)
+    return {"project_files": files, "day": day, "bad_day": bad_day}
 
 
 # The learner's own tests (tests/) run against the grader's copy of the order pipeline, then against

@@ -1,0 +1,94 @@
+"""Lab 04, E2E tier: a DAG builds the lab 01 dbt project, the same day twice, then a delivery dbt rejects.
+
+The job stages the reference lab 01 project and its warehouse (grader/sandbox/warehouse.py); after
+each run it sums up raw.orders and the orders mart. The expected figures come from the generator.
+"""
+
+from __future__ import annotations
+
+from grader.artifacts.airflow import AirflowArtifacts
+from grader.checks import check, expect
+from grader.labs.lab04_airflow_dags.expected import deliveries, distinct_orders
+from grader.model import Tier
+
+DBT_DAG = "fernhill_warehouse_daily"
+
+
+def _states(run: dict) -> dict[str, str]:
+    return {task_id: t["state"] for task_id, t in run["tasks"].items()}
+
+
+def _dbt_tasks(run: dict) -> dict[str, str]:
+    """Tasks whose rendered command runs dbt, and their states."""
+    return {
+        task_id: t["state"]
+        for task_id, t in run["tasks"].items()
+        if "dbt " in str((t.get("rendered") or {}).get("bash_command", ""))
+    }
+
+
+@check(tier=Tier.E2E, points=3, concepts=["af.orchestrate_dbt"])
+def dbt_builds_the_warehouse_after_the_days_load(a: AirflowArtifacts) -> None:
+    """fernhill_warehouse_daily loads the day's deliveries, then dbt builds the marts on them."""
+    run = a.run("warehouse_day")
+    seed, scale = a.options["data"]["seed"], a.options["data"]["scale"]
+    day = a.options["warehouse"]["day"]
+    expect(run["state"] == "success", expected=f"the run of {day} to succeed", found=_states(run) or "no task ran")
+    expect(
+        any(state == "success" for state in _dbt_tasks(run).values()),
+        expected="a BashOperator running `dbt build` (or dbt seed/run/test) that succeeds",
+        found=_states(run),
+    )
+    state = run.get("warehouse", {})
+    delivered = deliveries(seed, scale)[day]
+    expect(
+        state.get("raw_orders_of_day") == delivered,
+        expected=f"raw.orders holding the {delivered} rows delivered on {day}",
+        found=state.get("raw_orders_of_day"),
+    )
+    orders = distinct_orders(seed, scale)
+    expect(
+        state.get("mart_orders") == orders,
+        expected=f"the orders mart with {orders} orders, those of {day} included: dbt builds after the load",
+        found=state.get("mart_orders") if "errors" not in state else state["errors"],
+        hint="the dbt task must come downstream of the load task",
+    )
+
+
+@check(tier=Tier.E2E, points=2, concepts=["af.orchestrate_dbt"])
+def a_failing_dbt_test_fails_the_run(a: AirflowArtifacts) -> None:
+    """A delivery with an order without id breaks the not_null test: the dbt task, and the run, fail."""
+    ok = a.run("warehouse_day")
+    expect(_dbt_tasks(ok), expected="a task running dbt", found=f"tasks {sorted(ok['tasks'])}")
+    run = a.run("warehouse_bad_delivery")
+    failed = [task_id for task_id, state in _dbt_tasks(run).items() if state == "failed"]
+    expect(
+        run["state"] == "failed" and failed,
+        expected="the dbt task to fail on the failing test, and the run with it",
+        found=f"run {run['state']}: {_states(run)}",
+        hint="dbt exits with 1 when a test fails; `|| true`, or `dbt run` without the tests, hides it",
+    )
+
+
+@check(tier=Tier.E2E, points=3, concepts=["af.idempotency"])
+def the_same_day_twice_leaves_the_same_warehouse(a: AirflowArtifacts) -> None:
+    """Run for the same logical date again, the DAG leaves raw.orders and the marts exactly as one run did."""
+    first, again = a.run("warehouse_day"), a.run("warehouse_day_again")
+    seed, scale = a.options["data"]["seed"], a.options["data"]["scale"]
+    day = a.options["warehouse"]["day"]
+    expect(again["state"] == "success", expected=f"the second run of {day} to succeed", found=_states(again))
+    before, after = first.get("warehouse", {}), again.get("warehouse", {})
+    delivered = deliveries(seed, scale)[day]
+    expect(
+        before.get("raw_orders_of_day") == delivered,
+        expected=f"the first run loading the {delivered} rows of {day}",
+        found=before.get("raw_orders_of_day"),
+    )
+    changed = {k: f"{before.get(k)} -> {after.get(k)}" for k in sorted(before) if before.get(k) != after.get(k)}
+    expect(
+        not changed,
+        expected="the same raw.orders and orders mart after the second run",
+        found=changed,
+        hint="delete the day's rows before inserting them, in one transaction (or merge on a key): "
+        "a plain insert loads the delivery twice",
+    )

@@ -1,0 +1,97 @@
+"""The learner's backfill command, run for real against the job's metadata database.
+
+Before it runs, the DAG's history is the one a backfill meets after an incident: in a three-day
+window, the first day succeeded, the second failed, the third never ran. The grader sets those
+states on the runs the job made (as "mark success" / "mark failed" in the UI would) and moves them
+onto the DAG's own schedule (a backfill matches existing runs by their exact logical date), so what
+is graded is the command, not the DAG. The learner's function returns the command; Airflow's own
+CLI parser reads it and its own ``backfill create`` runs in this process. Without a scheduler the
+backfill's runs stay queued: which days got one is what the check compares.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import shlex
+from typing import Any
+
+
+def backfill(spec: dict[str, Any]) -> dict[str, Any]:
+    try:
+        function = getattr(importlib.import_module(spec["module"]), spec["function"])
+        command = str(function(spec["dag_id"], spec["from_date"], spec["to_date"]))
+    except BaseException as exc:  # the learner's code may raise anything
+        return {"error": f"{spec['function']} raised {type(exc).__name__}: {exc}"[:600]}
+    argv = shlex.split(command)
+    result: dict[str, Any] = {"command": command[:500]}
+    if argv[:3] != ["airflow", "backfill", "create"]:
+        return {**result, "error": "the command is not `airflow backfill create ...`: nothing was run"}
+
+    wanted = {spec["succeeded_day"]: "success", spec["failed_day"]: "failed"}
+    history = _set_history(spec, wanted)
+    if set(history) != set(wanted):
+        missing = sorted(set(wanted) - set(history))
+        return {**result, "error": f"the runs of {missing} that the backfill needs before it never happened"}
+    result["before"] = history
+
+    from airflow.cli import cli_parser
+
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            args = cli_parser.get_parser().parse_args(argv[1:])
+            args.func(args)
+    except BaseException as exc:  # argparse exits on a bad flag; Airflow raises on a bad range
+        result["error"] = f"the command failed: {type(exc).__name__}: {exc}"[:600]
+    result["output"] = output.getvalue()[-1500:]
+    result["backfill_runs"] = sorted({day for day, run_type, _ in _runs(spec["dag_id"]) if run_type == "backfill"})
+    return result
+
+
+def _set_history(spec: dict[str, Any], wanted: dict[str, str]) -> dict[str, str]:
+    """Put the runs of the wanted days on the DAG's schedule, in the wanted states; their states then."""
+    import pendulum
+    from airflow.models.backfill import _get_info_list  # the backfill's own list of logical dates
+    from airflow.models.dagrun import DagRun
+    from airflow.models.serialized_dag import SerializedDagModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    dag = SerializedDagModel.get_dag(spec["dag_id"])
+    if dag is None:
+        return {}
+    infos = _get_info_list(
+        from_date=pendulum.parse(spec["from_date"]), to_date=pendulum.parse(spec["to_date"]), reverse=False, dag=dag
+    )
+    scheduled = {_day(info.logical_date): info.logical_date for info in infos}
+    with create_session() as session:
+        for run in session.scalars(select(DagRun).where(DagRun.dag_id == spec["dag_id"])).all():
+            day = _day(run.logical_date)
+            if day in wanted and day in scheduled:
+                run.state = wanted[day]
+                run.logical_date = scheduled[day]
+    return {day: state for day, run_type, state in _runs(spec["dag_id"]) if day in wanted and run_type != "backfill"}
+
+
+def _runs(dag_id: str) -> list[tuple[str, str, str]]:
+    """(day, run type, state) of every run of the DAG."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        return [
+            (_day(r.logical_date), _text(r.run_type), _text(r.state))
+            for r in session.scalars(select(DagRun).where(DagRun.dag_id == dag_id)).all()
+            if r.logical_date is not None
+        ]
+
+
+def _day(moment: Any) -> str:
+    return moment.date().isoformat()
+
+
+def _text(value: Any) -> str:
+    return str(getattr(value, "value", value))
