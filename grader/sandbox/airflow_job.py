@@ -9,7 +9,10 @@ then every run is an in-process ``dag.test()``, a fraction of a second each, ins
 - ``unit.json``: the learner's functions (include/, plugins/) called with the grader's inputs;
 - ``runs.json``: for each run the plan asks for, the state, try number, XComs and rendered
   templates of every task, the alerts the callbacks wrote, the files the tasks wrote, the
-  requests the outside services received and the DAG runs a task triggered.
+  requests the outside services received and the DAG runs a task triggered; after a run of the
+  dbt DAG, what raw.orders and the orders mart hold (``warehouse.py``);
+- ``backfill.json``: the learner's backfill command, run with Airflow's CLI after an incident
+  (``backfill.py``).
 
 The outside services (the supplier API, the Slack webhook) are a real local HTTP server started
 here (``http_standin``); the connections pointing at it reach the DAGs as ``AIRFLOW_CONN_*``.

@@ -15,6 +15,7 @@ import contextlib
 import importlib
 import io
 import shlex
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -52,7 +53,6 @@ def backfill(spec: dict[str, Any]) -> dict[str, Any]:
 
 def _set_history(spec: dict[str, Any], wanted: dict[str, str]) -> dict[str, str]:
     """Put the runs of the wanted days on the DAG's schedule, in the wanted states; their states then."""
-    import pendulum
     from airflow.models.backfill import _get_info_list  # the backfill's own list of logical dates
     from airflow.models.dagrun import DagRun
     from airflow.models.serialized_dag import SerializedDagModel
@@ -62,9 +62,9 @@ def _set_history(spec: dict[str, Any], wanted: dict[str, str]) -> dict[str, str]
     dag = SerializedDagModel.get_dag(spec["dag_id"])
     if dag is None:
         return {}
-    infos = _get_info_list(
-        from_date=pendulum.parse(spec["from_date"]), to_date=pendulum.parse(spec["to_date"]), reverse=False, dag=dag
-    )
+    # the CLI reads a date without a zone as UTC (Airflow's default time zone)
+    start, end = (datetime.fromisoformat(spec[k]).replace(tzinfo=UTC) for k in ("from_date", "to_date"))
+    infos = _get_info_list(from_date=start, to_date=end, reverse=False, dag=dag)
     scheduled = {_day(info.logical_date): info.logical_date for info in infos}
     with create_session() as session:
         for run in session.scalars(select(DagRun).where(DagRun.dag_id == spec["dag_id"])).all():
