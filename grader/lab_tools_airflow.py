@@ -105,17 +105,16 @@ def try_backfill(command: str, dag_id: str = "fernhill_orders_daily"):
     There is no scheduler here to run what the backfill creates: its runs stay queued, and an
     earlier backfill of the DAG is marked finished first (only one may be active per DAG).
     """
-    import contextlib
-    import io
     import shlex
     from datetime import UTC, datetime
 
     import pandas as pd
-    from airflow.cli import cli_parser
     from airflow.models.backfill import Backfill
     from airflow.models.dagrun import DagRun
     from airflow.utils.session import create_session
     from sqlalchemy import select
+
+    from grader.sandbox.backfill import run_cli
 
     argv = shlex.split(command)
     if argv[:3] != ["airflow", "backfill", "create"]:
@@ -123,10 +122,7 @@ def try_backfill(command: str, dag_id: str = "fernhill_orders_daily"):
     with create_session() as session:
         for open_backfill in session.scalars(select(Backfill).where(Backfill.completed_at.is_(None))).all():
             open_backfill.completed_at = datetime.now(UTC)
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        args = cli_parser.get_parser().parse_args(argv[1:])
-        args.func(args)
+    print(run_cli(argv), end="")
     with create_session() as session:
         runs = session.scalars(select(DagRun).where(DagRun.dag_id == dag_id).order_by(DagRun.logical_date)).all()
         rows = [(str(r.logical_date)[:16], str(r.state), str(r.run_type), r.clear_number) for r in runs]
@@ -142,9 +138,8 @@ def warehouse_setup(lab_dir: str | Path = ".", project: str | Path = "../01_dbt_
     """
     import csv
     import shutil
-    from collections import Counter
 
-    from grader.sandbox.warehouse import Warehouse
+    from grader.sandbox.warehouse import Warehouse, largest_deliveries, project_files
 
     lab = Path(lab_dir).resolve()
     source = (lab / project).resolve()
@@ -152,20 +147,14 @@ def warehouse_setup(lab_dir: str | Path = ".", project: str | Path = "../01_dbt_
         raise FileNotFoundError(f"no dbt project in {source}: pass project= the folder holding dbt_project.yml")
     work = lab / ".warehouse"
     shutil.rmtree(work, ignore_errors=True)
-    skip = {"target", "dbt_packages", "logs"}
-    files = {
-        p.relative_to(source).as_posix(): p.read_text()
-        for p in sorted(source.rglob("*"))
-        if p.is_file() and not skip & set(p.relative_to(source).parts) and p.suffix not in {".duckdb", ".wal"}
-    }
     raw = lab / "data" / "raw"
     with (raw / "orders.csv").open(newline="") as f:
-        delivered = Counter(row["_loaded_at"][:10] for row in csv.DictReader(f))
-    day, bad_day = sorted(delivered, key=lambda d: (-delivered[d], d))[:2]
-    warehouse = Warehouse({"project_files": files, "day": day, "bad_day": bad_day}, work, raw, "FERNHILL", None)
+        day, bad_day = largest_deliveries(csv.DictReader(f))
+    spec = {"project_files": project_files(source), "day": day, "bad_day": bad_day}
+    warehouse = Warehouse(spec, work, raw, "FERNHILL", None)
     warehouse.load()
     print(f"dbt project copied from {source} to .warehouse/dbt_project; DuckDB warehouse .warehouse/warehouse.duckdb")
-    print(f"the day to load: {day} ({delivered[day]} rows delivered); the bad delivery: {bad_day}")
+    print(f"the day to load: {day}; the bad delivery: {bad_day}")
     return warehouse
 
 

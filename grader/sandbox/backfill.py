@@ -37,18 +37,23 @@ def backfill(spec: dict[str, Any]) -> dict[str, Any]:
         return {**result, "error": f"the runs of {missing} that the backfill needs before it never happened"}
     result["before"] = history
 
+    try:
+        result["output"] = run_cli(argv)[-1500:]
+    except BaseException as exc:  # argparse exits on a bad flag; Airflow raises on a bad range
+        result["error"] = f"the command failed: {type(exc).__name__}: {exc}"[:600]
+    result["backfill_runs"] = sorted({day for day, run_type, _ in _runs(spec["dag_id"]) if run_type == "backfill"})
+    return result
+
+
+def run_cli(argv: list[str]) -> str:
+    """An ``airflow ...`` command run in this process, as the CLI would run it; what it printed."""
     from airflow.cli import cli_parser
 
     output = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-            args = cli_parser.get_parser().parse_args(argv[1:])
-            args.func(args)
-    except BaseException as exc:  # argparse exits on a bad flag; Airflow raises on a bad range
-        result["error"] = f"the command failed: {type(exc).__name__}: {exc}"[:600]
-    result["output"] = output.getvalue()[-1500:]
-    result["backfill_runs"] = sorted({day for day, run_type, _ in _runs(spec["dag_id"]) if run_type == "backfill"})
-    return result
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        args = cli_parser.get_parser().parse_args(argv[1:])
+        args.func(args)
+    return output.getvalue()
 
 
 def _set_history(spec: dict[str, Any], wanted: dict[str, str]) -> dict[str, str]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,26 @@ from grader.sandbox.postgres_target import wait_for
 
 # where the profile's targets put the marts: DuckDB's default schema, the `pg` target's schema
 MART_SCHEMA = {"dev": "main", "pg": "analytics"}
+# what dbt and DuckDB write into a project folder: never staged
+NOT_STAGED = {"target", "dbt_packages", "logs", ".user.yml"}
+
+
+def project_files(source: Path) -> dict[str, str]:
+    """A dbt project's own files, by relative path: what the job (or the notebook) stages."""
+    return {
+        path.relative_to(source).as_posix(): path.read_text()
+        for path in sorted(source.rglob("*"))
+        if path.is_file()
+        and not NOT_STAGED & set(path.relative_to(source).parts)
+        and path.suffix not in {".duckdb", ".wal"}
+    }
+
+
+def largest_deliveries(orders: Iterable[dict[str, str]]) -> tuple[str, str]:
+    """The graded day and the "bad delivery" day: the two days with the most rows of orders delivered."""
+    found = Counter(row["_loaded_at"][:10] for row in orders)
+    day, bad_day = sorted(found, key=lambda d: (-found[d], d))[:2]
+    return day, bad_day
 
 
 class Warehouse:

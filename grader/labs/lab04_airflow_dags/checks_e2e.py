@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from grader.artifacts.airflow import AirflowArtifacts
 from grader.checks import check, expect
+from grader.labs.lab04_airflow_dags.checks_integration import _states
 from grader.labs.lab04_airflow_dags.expected import deliveries, distinct_orders
 from grader.model import Tier
-
-DBT_DAG = "fernhill_warehouse_daily"
-
-
-def _states(run: dict) -> dict[str, str]:
-    return {task_id: t["state"] for task_id, t in run["tasks"].items()}
 
 
 def _dbt_tasks(run: dict) -> dict[str, str]:

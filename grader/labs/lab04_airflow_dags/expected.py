@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from grader.datagen import generate
+from grader.sandbox.warehouse import largest_deliveries
 
 
 @lru_cache(maxsize=4)
@@ -55,9 +56,7 @@ def deliveries(seed: int, scale: float) -> Counter:
 
 def warehouse_days(seed: int, scale: float) -> tuple[str, str]:
     """The graded day of the dbt DAG and its "bad delivery" day: the two largest deliveries."""
-    found = deliveries(seed, scale)
-    day, bad_day = sorted(found, key=lambda d: (-found[d], d))[:2]
-    return day, bad_day
+    return largest_deliveries(_raw_orders(seed, scale))
 
 
 def distinct_orders(seed: int, scale: float) -> int:

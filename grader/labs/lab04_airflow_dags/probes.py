@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from grader.labs.lab04_airflow_dags.expected import busiest_days, warehouse_days
+from grader.sandbox.warehouse import project_files
 
 ORDERS = "include.fernhill.orders"
 MACROS = "fernhill_tools.macros"
 HOOKS = "fernhill_tools.hooks"
+BACKFILL = "include.fernhill.backfill"
 DAY = "2025-03-02"
 SUPPLIER_DAG_ID = "fernhill_supplier_feed"
 # ISO weeks where the ISO year is not the calendar year: the cases a strftime("%Y-W%W") gets wrong
@@ -142,7 +144,7 @@ def backfill_plan(seed: int, scale: float, dag_id: str) -> dict[str, Any]:
     """The learner's backfill command over the failed day's window (see grader/sandbox/backfill.py)."""
     second = busiest_days(seed, scale)[1]
     return {
-        "module": ORDERS.replace(".orders", ".backfill"),
+        "module": BACKFILL,
         "function": "backfill_command",
         "dag_id": dag_id,
         "from_date": _shift(second, -1),
@@ -154,20 +156,10 @@ def backfill_plan(seed: int, scale: float, dag_id: str) -> dict[str, Any]:
     }
 
 
-# the reference lab 01 project, staged into the job: lab 04 is graded whatever the learner's lab 01 holds
-WAREHOUSE_SKIP = {"target", "dbt_packages", "logs", ".user.yml"}
-
-
 def warehouse_plan(reference_project: Path, seed: int, scale: float) -> dict[str, Any]:
-    files = {
-        path.relative_to(reference_project).as_posix(): path.read_text()
-        for path in sorted(reference_project.rglob("*"))
-        if path.is_file()
-        and not WAREHOUSE_SKIP & set(path.relative_to(reference_project).parts)
-        and path.suffix not in {".duckdb", ".wal"}
-    }
+    """The reference lab 01 project, staged into the job: lab 04 is graded whatever the learner's lab 01 holds."""
     day, bad_day = warehouse_days(seed, scale)
-    return {"project_files": files, "day": day, "bad_day": bad_day}
+    return {"project_files": project_files(reference_project), "day": day, "bad_day": bad_day}
 
 
 # The learner's own tests (tests/) run against the grader's copy of the order pipeline, then against
