@@ -28,32 +28,28 @@ from pathlib import Path
 
 from grader.course import REPO_ROOT
 from grader.datagen import generate
-from grader.labs.lab04_airflow_dags import SPEC
+from grader.labs.lab04_airflow_dags import options
 from grader.labs.lab04_airflow_dags.probes import learner_tests_plan
-from grader.sandbox.http_standin import StandIn
-from grader.sandbox.learner_tests import all_variants, write_variant
-from grader.sandbox.warehouse import Warehouse
+from grader.sandbox.airflow.environment import airflow_environment
+from grader.sandbox.extensions.dbt_warehouse import Warehouse
+from grader.sandbox.extensions.learner_tests import all_variants, write_variant
+from grader.sandbox.extensions.supplier_standin import StandIn
 
 BIN = Path(sys.executable).parent
 LAB = REPO_ROOT / "solutions" / "04_airflow_dags"
 
 
 def plain_env(tmp: Path, standin: StandIn) -> dict[str, str]:
-    data = SPEC.job_options["data"]
+    data = options()["data"]
     generate(seed=data["seed"], scale=data["scale"]).write(tmp / "data")
     # the dbt DAG's warehouse, staged and loaded as the job does (it sets FERNHILL_DBT_* in os.environ)
-    Warehouse(SPEC.job_options["warehouse"], tmp / "warehouse", tmp / "data" / "raw", "FERNHILL", None).load()
+    Warehouse(options()["warehouse"], tmp / "warehouse", tmp / "data" / "raw", "FERNHILL", None).load()
     home = tmp / "airflow"
     home.mkdir()
     return {
         **os.environ,
         **standin.connections(),
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__DAGS_FOLDER": str(LAB / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(LAB / "plugins"),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
+        **airflow_environment(home, LAB / "dags", LAB / "plugins"),
         "AIRFLOW_VAR_FERNHILL_OUT_DIR": str(tmp / "out"),
         "FERNHILL_ALERTS_FILE": str(tmp / "alerts.jsonl"),
         "PYTHONPATH": str(LAB),  # `from include.fernhill import ...`
@@ -65,7 +61,7 @@ def plain_scenarios() -> list[dict]:
     retry delays (minutes), which it cannot switch off; the grader's extra failing runs are free."""
     return [
         s
-        for s in SPEC.job_options["runs"]
+        for s in options()["runs"]
         if s.get("data", "raw") == "raw" and "supplier_api" not in s and not s.get("forced_failure")
     ]
 
@@ -125,10 +121,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     runs = len(plain_scenarios())
-    variants = 1 + len(SPEC.job_options["learner_tests"]["mutants"])
+    variants = 1 + len(options()["learner_tests"]["mutants"])
     with tempfile.TemporaryDirectory(prefix="bench04-") as name:
         tmp = Path(name)
-        standin = StandIn(generate(seed=SPEC.job_options["data"]["seed"]).suppliers)
+        standin = StandIn(generate(seed=options()["data"]["seed"]).suppliers)
         env = plain_env(tmp, standin)
         subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=env, capture_output=True, check=True)
         plain, graded = [], []

@@ -1,7 +1,9 @@
-"""course.yml, the lab manifest: which notebook section and exercise teach each concept."""
+"""course.yml, the lab manifest: the labs, and which notebook section and exercise teach each concept."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,13 +12,37 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COURSE_FILE = REPO_ROOT / "course.yml"
+_OTHER_COURSE: list[Path] = []  # set by use_course() (a test's throwaway course)
 
 
-@lru_cache(maxsize=1)
+def course_file() -> Path:
+    return _OTHER_COURSE[-1] if _OTHER_COURSE else COURSE_FILE
+
+
+def course_root() -> Path:
+    """The folder holding course.yml, solutions/ and labs/."""
+    return course_file().parent
+
+
+@contextmanager
+def use_course(file: Path) -> Iterator[None]:
+    """Read another course.yml (and its solutions/) for a while: a throwaway lab in a test, say."""
+    _OTHER_COURSE.append(file.resolve())
+    try:
+        yield
+    finally:
+        _OTHER_COURSE.pop()
+
+
 def course() -> dict[str, Any]:
-    if not COURSE_FILE.exists():
+    return _load(course_file())
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, Any]:
+    if not path.exists():
         return {"labs": []}
-    return yaml.safe_load(COURSE_FILE.read_text())
+    return yaml.safe_load(path.read_text())
 
 
 def lab_entry(lab_id: str) -> dict[str, Any]:

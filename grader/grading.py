@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 from grader.checks import import_pack
-from grader.labs import LAB_MODULES, UnknownLab, load_spec, resolve_lab_id
+from grader.context import Context
+from grader.labs import UnknownLab, graded_lab_ids, load_spec, resolve_lab_id
 from grader.model import LabReport, Status
-from grader.pipeline import Context, grade_lab
+from grader.pipeline import grade_lab
 from grader.reports import write_reports
 from grader.reports.console import progress, summary
 from grader.runners import RunnerUnavailable, get_runner
@@ -16,7 +17,7 @@ from grader.runners import RunnerUnavailable, get_runner
 
 def lab_ids(name: str) -> list[str]:
     if name == "all":
-        return [lab for lab in LAB_MODULES if LAB_MODULES[lab]]
+        return graded_lab_ids()
     return [resolve_lab_id(name)]
 
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from grader.datagen import generate
 from grader.lab_tools import draw_layered
-from grader.sandbox.airflow_job import fresh_notifiers
-from grader.sandbox.http_standin import StandIn
+from grader.sandbox.airflow.environment import airflow_environment, lab_variables
+from grader.sandbox.airflow.runs import fresh_notifiers
+from grader.sandbox.extensions.supplier_standin import StandIn
 
 
 def airflow_setup(lab_dir: str | Path = ".", *, seed: int = 42) -> dict[str, Path]:
@@ -24,20 +25,10 @@ def airflow_setup(lab_dir: str | Path = ".", *, seed: int = 42) -> dict[str, Pat
     home, data = lab / ".airflow", lab / "data"
     home.mkdir(exist_ok=True)
     generate(seed=seed).write(data)
-    os.environ.update(
-        {
-            "AIRFLOW_HOME": str(home),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(lab / "dags"),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(lab / "plugins"),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-            "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
-            # Variables and settings the DAGs read at run time, from the environment
-            "AIRFLOW_VAR_FERNHILL_RAW_DIR": str(data / "raw"),
-            "AIRFLOW_VAR_FERNHILL_OUT_DIR": str(data / "out"),
-            "FERNHILL_ALERTS_FILE": str(data / "alerts.jsonl"),
-        }
-    )
+    os.environ.update(airflow_environment(home, lab / "dags", lab / "plugins"))
+    # Variables and settings the DAGs read at run time, from the environment
+    os.environ.update(lab_variables("FERNHILL", data / "raw", data / "out"))
+    os.environ["FERNHILL_ALERTS_FILE"] = str(data / "alerts.jsonl")
     if str(lab) not in sys.path:
         sys.path.insert(0, str(lab))  # `from include.fernhill import ...`, as in the DAG files
     warnings.filterwarnings("ignore", module="airflow")
@@ -114,7 +105,7 @@ def try_backfill(command: str, dag_id: str = "fernhill_orders_daily"):
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
-    from grader.sandbox.backfill import run_cli
+    from grader.sandbox.extensions.backfill import run_cli
 
     argv = shlex.split(command)
     if argv[:3] != ["airflow", "backfill", "create"]:
@@ -139,7 +130,7 @@ def warehouse_setup(lab_dir: str | Path = ".", project: str | Path = "../01_dbt_
     import csv
     import shutil
 
-    from grader.sandbox.warehouse import Warehouse, largest_deliveries, project_files
+    from grader.sandbox.extensions.dbt_warehouse import Warehouse, largest_deliveries, project_files
 
     lab = Path(lab_dir).resolve()
     source = (lab / project).resolve()

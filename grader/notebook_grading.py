@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.checks import CheckFailed, MissingArtifact
-from grader.config import REPO_ROOT
+from grader.course import course_root
 from grader.sandbox.notebook_autograde import extract_gradable, nbgrader_meta, source_text
 
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
@@ -31,7 +31,7 @@ def cache_root() -> Path:
 
 
 def solution_notebook(lab_id: str, file: str) -> Path:
-    return REPO_ROOT / "solutions" / lab_id / file
+    return course_root() / "solutions" / lab_id / file
 
 
 def prepare_course(lab_id: str, file: str) -> Path:

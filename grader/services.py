@@ -14,6 +14,8 @@ import tempfile
 import threading
 import uuid
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +71,21 @@ class RedisService(DockerContainer):
     Example: ``with RedisService() as redis: host, port = redis.address()``
     """
 
-    def __init__(self, config: ContainerSettings | None = None) -> None:
+    alias = "broker"
+
+    def __init__(self, config: ContainerSettings | None = None, *, network: Network | None = None) -> None:
         config = config or settings()
         super().__init__(config.redis_image)
-        self.with_exposed_ports(6379).with_kwargs(labels={LABEL: uuid.uuid4().hex})
-        self.waiting_for(LogMessageWaitStrategy("Ready to accept connections"))
+        self.with_kwargs(labels={LABEL: uuid.uuid4().hex})
+        if network is None:
+            self.with_exposed_ports(6379)
+            self.waiting_for(LogMessageWaitStrategy("Ready to accept connections"))
+        else:
+            self.with_network(network).with_network_aliases(self.alias)
+
+    def job_connection(self) -> dict[str, Any]:
+        """Where a job on the same network reaches the server."""
+        return {"host": self.alias, "port": 6379}
 
     def address(self) -> tuple[str, int]:
         return self.get_container_host_ip(), int(self.get_exposed_port(6379))
@@ -126,3 +138,33 @@ class EmbeddedPostgres:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@dataclass(frozen=True)
+class ServiceKind:
+    """One kind of server a lab can ask for: how each runner starts it, and what the job is handed.
+
+    ``local`` makes the embedded server the local runner starts (None: only in containers);
+    ``container`` makes the sibling container, on the job's internal network; either one's
+    connection details reach the job's plan under the service's name.
+    """
+
+    what: str
+    image: Callable[[ContainerSettings], str]
+    container: Callable[[ContainerSettings, Network], Any]
+    local: Callable[[], Any] | None = None
+
+
+SERVICES: dict[str, ServiceKind] = {
+    "postgres": ServiceKind(
+        what="PostgreSQL",
+        image=lambda config: config.postgres_image,
+        container=lambda config, network: PostgresService(config, network=network),
+        local=EmbeddedPostgres,
+    ),
+    "redis": ServiceKind(
+        what="Redis",
+        image=lambda config: config.redis_image,
+        container=lambda config, network: RedisService(config, network=network),
+    ),
+}

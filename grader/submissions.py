@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from grader.labs import LAB_MODULES
+from grader.labs import lab_ids
 
 MAX_ZIP_BYTES = 200 * 1024 * 1024
 MAX_ZIP_MEMBERS = 20_000
@@ -66,7 +66,7 @@ def extract_zip(archive: Path, target: Path) -> Path:
 def _labs_root(folder: Path) -> Path:
     """A zip may hold the lab folders directly or inside one top folder (e.g. labs/)."""
     children = [p for p in folder.iterdir() if not p.name.startswith((".", "__MACOSX"))]
-    if any(p.name in LAB_MODULES for p in children):
+    if any(p.name in lab_ids() for p in children):
         return folder
     if len(children) == 1 and children[0].is_dir():
         return _labs_root(children[0])

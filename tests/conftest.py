@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
+from grader.context import Context
 from grader.grading import grade_workspace
 from grader.labs import load_spec
 from grader.model import LabReport
-from grader.pipeline import Context, grade_lab
+from grader.pipeline import grade_lab
 from grader.runners import get_runner
 
 REPO = Path(__file__).resolve().parent.parent

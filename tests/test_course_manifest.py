@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import importlib
+
 from grader.checks import collect, import_modules
 from grader.course import course
-from grader.labs import LAB_MODULES, load_spec
+from grader.labs import graded_lab_ids, load_spec
+from grader.sandbox.engine import step_entries, step_table
 
 
 def test_course_lists_the_six_labs_in_order() -> None:
-    """course.yml names the same six labs as the grader."""
-    assert [lab["id"] for lab in course()["labs"]] == list(LAB_MODULES)
+    """course.yml names the six labs in order, each graded one with a grader package holding its SPEC."""
+    assert [lab["id"][:2] for lab in course()["labs"]] == ["01", "02", "03", "04", "05", "06"]
+    for lab_id in graded_lab_ids():
+        spec = load_spec(lab_id)
+        assert spec is not None
+        assert spec.id == lab_id
+
+
+def test_every_spec_names_steps_its_engine_has() -> None:
+    """A lab's steps are entries of its engine's step table or of the extensions it names."""
+    for lab_id in graded_lab_ids():
+        spec = load_spec(lab_id)
+        assert spec is not None
+        engine = importlib.import_module(f"grader.sandbox.{spec.engine}")
+        table = step_table(engine.STEPS, list(spec.extensions))
+        listed = [entry["step"] for entry in step_entries({"steps": spec.steps})]
+        assert set(listed) <= set(table), sorted(set(listed) - set(table))
+        assert spec.gate in listed
 
 
 def test_manifest_tests_are_the_checks_that_carry_each_concept() -> None:

@@ -73,8 +73,8 @@ def hostile_workspace(root: Path) -> Path:
 def grade_hostile(workspace: Path, isolation: str) -> LabReport:
     spec = load_spec(LAB)
     assert spec is not None
-    options = {**spec.job_options, "import_timeout_s": IMPORT_TIMEOUT_S, "run_timeout_s": RUN_TIMEOUT_S}
-    return grade_with_spec(LAB, workspace, isolation, job_options=options)
+    options = {**spec.options(), "import_timeout_s": IMPORT_TIMEOUT_S, "run_timeout_s": RUN_TIMEOUT_S}
+    return grade_with_spec(LAB, workspace, isolation, options=lambda: options)
 
 
 def assert_contained(report: LabReport) -> None:

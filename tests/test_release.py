@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from grader.labs import lab_ids
 from grader.release.markers import MarkerError, strip_solutions
 from grader.release.release import diff_release
 from tests.conftest import LABS, REPO
@@ -49,8 +50,8 @@ def test_labs_match_a_fresh_release() -> None:
 
 
 def test_every_lab_has_a_starter_and_a_solution_folder() -> None:
-    """labs/ and solutions/ hold the six labs, each with a README."""
-    names = ["01_dbt_models", "02_semantic_layer", "03_snapshots", "04_airflow_dags", "05_sensors_pools", "06_mwaa"]
+    """labs/ and solutions/ hold the labs course.yml lists, each with a README."""
+    names = lab_ids()
     for root in (LABS, REPO / "solutions"):
         assert sorted(p.name for p in root.iterdir() if p.is_dir()) == names
         assert all((root / n / "README.md").is_file() for n in names)

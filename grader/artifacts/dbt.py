@@ -112,7 +112,7 @@ class DbtArtifacts(JobArtifacts):
 
     @cached_property
     def postgres(self) -> dict[str, Any]:
-        """What the PostgreSQL build of the same project left (grader.sandbox.postgres_target)."""
+        """What the PostgreSQL build of the same project left (grader.sandbox.dbt.postgres_target)."""
         path = self.out_dir / "postgres.json"
         if not path.exists():
             raise MissingArtifact("the PostgreSQL build's record", "none: the job stopped before that step")

@@ -26,7 +26,7 @@ from testcontainers.core.network import Network
 
 from grader.config import LABEL, ContainerSettings, settings
 from grader.runners.base import JobOutcome, RunnerUnavailable
-from grader.services import PostgresService
+from grader.services import SERVICES
 
 JOB_ROOT = "/job"
 LEARNER_UID = 10001
@@ -92,12 +92,14 @@ class ContainerRunner:
                 network = services.enter_context(
                     Network(docker_network_kw={"internal": True, "labels": {LABEL: uuid.uuid4().hex}})
                 )
-            if "postgres" in plan.get("services", ()):
-                self._require_image(self.config.postgres_image, "PostgreSQL")
-                postgres = PostgresService(self.config, network=network)
-                services.callback(postgres.stop, force=True)
-                postgres.start()
-                plan = {**plan, "postgres": postgres.job_connection()}
+            for name in plan.get("services", ()):
+                kind = SERVICES[name]
+                assert network is not None  # made above whenever a service is asked for
+                self._require_image(kind.image(self.config), kind.what)
+                server = kind.container(self.config, network)
+                services.callback(server.stop, force=True)
+                server.start()
+                plan = {**plan, name: server.job_connection()}
             return self._run(plan, work_dir, network, timeout_s=timeout_s, on_progress=on_progress)
 
     def _run(

@@ -3,7 +3,8 @@
 No Docker needed. The job gets its own session (so the whole process tree can be killed), a
 minimal environment, a wall-time limit enforced from here with SIGKILL, and a cap on file sizes.
 Memory, process and network limits need the container runner. A lab that needs PostgreSQL gets
-an embedded server (the `pgserver` wheel) started here and stopped when the job ends.
+an embedded server (grader.services.SERVICES: PostgreSQL from the `pgserver` wheel) started here
+and stopped when the job ends.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.runners.base import JobOutcome, RunnerUnavailable
-from grader.services import EmbeddedPostgres
+from grader.services import SERVICES
 
 MAX_FILE_BYTES = 2 * 1024**3  # a job that prints or writes more than this is stopped by the kernel
 
@@ -38,8 +39,8 @@ class LocalRunner:
         self, plan: dict[str, Any], work_dir: Path, *, timeout_s: float, on_progress: Callable[[str], None]
     ) -> JobOutcome:
         with contextlib.ExitStack() as services:
-            if "postgres" in plan.get("services", ()):
-                plan = {**plan, "postgres": _start(services, EmbeddedPostgres()).connection_kwargs()}
+            for name in plan.get("services", ()):
+                plan = {**plan, name: _start(services, name).connection_kwargs()}
             return self._run(plan, work_dir, timeout_s=timeout_s, on_progress=on_progress)
 
     def _run(
@@ -99,12 +100,16 @@ class LocalRunner:
             time.sleep(0.2)
 
 
-def _start(services: contextlib.ExitStack, server: EmbeddedPostgres) -> EmbeddedPostgres:
+def _start(services: contextlib.ExitStack, name: str) -> Any:
+    """The embedded server of one service kind, stopped when the job ends."""
+    kind = SERVICES[name]
+    if kind.local is None:
+        raise RunnerUnavailable(f"This lab needs {kind.what}, which only --isolation container provides.")
     try:
-        return services.enter_context(server)
+        return services.enter_context(kind.local())
     except Exception as exc:
         raise RunnerUnavailable(
-            f"The embedded PostgreSQL server (pgserver) did not start: {exc}. Run `make setup` again, "
+            f"The embedded {kind.what} server did not start: {exc}. Run `make setup` again, "
             "or grade with --isolation container."
         ) from exc
 

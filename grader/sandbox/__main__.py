@@ -25,15 +25,15 @@ def main(argv: list[str]) -> int:
     plan_file = argv[1]
     plan = json.loads(Path(plan_file).read_text())
     recorder = Recorder(Path(plan["out_dir"]))
-    job = importlib.import_module(f"grader.sandbox.{plan['job']}")
-    # the notebook's exercises are graded by a second process, beside whatever the job builds
+    engine = importlib.import_module(f"grader.sandbox.{plan['engine']}")
+    # the notebook's exercises are graded by a second process, beside whatever the engine builds
     notebook = (
         side_process.start("notebook_autograde", Path(plan_file), Path(plan["work_dir"]) / "notebook-output.log")
         if plan.get("notebook")
         else None
     )
     try:
-        job.run(plan, recorder)
+        engine.run(plan, recorder)
     except NotGradable:
         pass  # already recorded by the step that found it
     except Exception as exc:  # the job must always leave a readable record behind

@@ -71,3 +71,14 @@ class Recorder:
             self.record["status"] = "done"
         self._save()
         self._progress.close()
+
+
+def summary(
+    title: str, counts: dict[str, int], problems: list[str], *, attention: bool, hint: str = ""
+) -> dict[str, Any]:
+    """A step's learner-facing summary: the host prints it, without knowing which tool ran, when ``attention``.
+
+    ``title`` names the tool and where it ran ("dbt build on DuckDB"); ``problems`` are the first
+    few things that went wrong, in the tool's own words; ``hint`` says what usually causes them.
+    """
+    return {"title": title, "counts": counts, "first_problems": problems[:5], "attention": attention, "hint": hint}

@@ -5,16 +5,16 @@ from __future__ import annotations
 import traceback
 
 from grader.checks import Check, CheckFailed, collect, import_modules
+from grader.context import Context
 from grader.course import explained_in
 from grader.model import TestResult
-from grader.pipeline import Context
 
 
 def run(ctx: Context) -> None:
     assert ctx.out_dir is not None
     assert ctx.staged_lab is not None
     spec = ctx.spec
-    ctx.artifacts = spec.artifacts(ctx.out_dir, ctx.staged_lab, ctx.staged_lab / spec.project, spec.job_options)
+    ctx.artifacts = spec.artifacts(ctx.out_dir, ctx.staged_lab, ctx.staged_lab / spec.project, ctx.options)
     checks = collect([*import_modules(spec.check_modules), *ctx.extra_check_modules])
     for tier in dict.fromkeys(item.tier for item in checks):
         results = [judge_one(item, ctx) for item in checks if item.tier is tier]

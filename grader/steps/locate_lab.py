@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from grader.context import Context, Stop
 from grader.model import Status
-from grader.pipeline import Context, Stop
 
 
 def run(ctx: Context) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import shutil
 
+from grader.context import Context, Stop
 from grader.model import Status
 from grader.notebook_grading import prepare_course
-from grader.pipeline import Context, Stop
 
 
 def run(ctx: Context) -> None:

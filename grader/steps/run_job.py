@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from grader.context import Context, Stop
 from grader.model import Status
-from grader.pipeline import Context, Stop
 from grader.runners import JobOutcome, RunnerUnavailable
 
 
@@ -15,14 +15,16 @@ def run(ctx: Context) -> None:
     assert ctx.staged_lab is not None
     out_dir = ctx.work_dir / "out"
     plan = {
-        "job": ctx.spec.job,
+        "engine": ctx.spec.engine,
+        "steps": list(ctx.spec.steps),
+        "extensions": list(ctx.spec.extensions),
         "lab": ctx.spec.id,
         "project_dir": str(ctx.staged_lab / ctx.spec.project),
         "work_dir": str(ctx.work_dir / "job"),
         "out_dir": str(out_dir),
         "services": list(ctx.spec.services)
         + (list(ctx.spec.container_services) if ctx.runner.name == "container" else []),
-        **ctx.spec.job_options,
+        **ctx.options,
         **ctx.job_options,
     }
     (ctx.work_dir / "job").mkdir(exist_ok=True)
@@ -48,15 +50,17 @@ def run(ctx: Context) -> None:
     if record.get("status") == "not_gradable":
         raise Stop(Status.NOT_GRADABLE, "\n".join(record.get("problems", [])) or "The project could not be built.")
     for step in ctx.job_steps:
-        if _has_failures(step.get("summary")):
-            ctx.problems.append(_build_summary(step["summary"]))
+        if (step.get("summary") or {}).get("attention"):
+            ctx.problems.append(_summary_text(step["summary"]))
         if step["status"] == "failed" and step.get("error"):
             ctx.problems.append(f"{step['label']}: {step['error'][:1500]}")
-    if not any(s["name"] == "parse" and s["status"] == "ok" for s in ctx.job_steps):
+    gate = next((s for s in ctx.job_steps if s["name"] == ctx.spec.gate), None)
+    if gate is None or gate["status"] != "ok":
+        what = f"'{gate['label']}'" if gate else f"the step '{ctx.spec.gate}'"
         raise Stop(
             Status.NOT_GRADABLE,
-            "Your project never got as far as being parsed by dbt, so nothing can "
-            "be graded. " + (ctx.problems[-1] if ctx.problems else ""),
+            f"The grading job never got through {what}, so nothing can be graded. "
+            + (ctx.problems[-1] if ctx.problems else ""),
         )
 
 
@@ -98,19 +102,13 @@ def _what_went_wrong(ctx: Context, outcome: JobOutcome, record: dict[str, Any]) 
     return problems
 
 
-def _has_failures(summary: dict[str, Any] | None) -> bool:
-    return summary is not None and any(summary["counts"].get(k) for k in ("error", "fail", "skipped"))
-
-
-def _build_summary(summary: dict[str, Any]) -> str:
+def _summary_text(summary: dict[str, Any]) -> str:
+    """A step's own summary in words: its title, the counts, the first problems and the step's hint."""
     counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["counts"].items()))
-    first = "\n".join(f"- {p}" for p in summary["first_problems"])
-    if not first:
-        return f"dbt build: {counts}."
-    hint = (
-        "\n(A model that still holds only its TODO line is empty SQL, which fails with "
-        "'syntax error at or near \")\"'.)"
-        if 'near ")"' in first
-        else ""
-    )
-    return f"dbt build: {counts}. First problems:\n{first}{hint}"
+    first = "\n".join(f"- {p}" for p in summary.get("first_problems", []))
+    text = f"{summary['title']}: {counts}."
+    if first:
+        text += f" First problems:\n{first}"
+    if summary.get("hint"):
+        text += f"\n({summary['hint']})"
+    return text

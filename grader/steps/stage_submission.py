@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from grader.pipeline import Context
+from grader.context import Context
 
 SKIPPED_NAMES = {
     "target",

@@ -1,6 +1,6 @@
 """Lab 04, E2E tier: a DAG builds the lab 01 dbt project, the same day twice, then a delivery dbt rejects.
 
-The job stages the reference lab 01 project and its warehouse (grader/sandbox/warehouse.py); after
+The job stages the reference lab 01 project and its warehouse (grader/sandbox/extensions/dbt_warehouse.py); after
 each run it sums up raw.orders and the orders mart. The expected figures come from the generator.
 """
 

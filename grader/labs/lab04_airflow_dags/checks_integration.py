@@ -10,7 +10,7 @@ from grader.checks import check, expect
 from grader.labs.lab04_airflow_dags.expected import daily_orders, suppliers
 from grader.labs.lab04_airflow_dags.probes import ISO_WEEKS
 from grader.model import Tier
-from grader.sandbox.http_standin import WEBHOOK_TOKEN
+from grader.sandbox.extensions.supplier_standin import WEBHOOK_TOKEN
 
 
 def _states(run: dict) -> dict[str, str]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from grader.datagen import generate
-from grader.sandbox.warehouse import largest_deliveries
+from grader.sandbox.extensions.dbt_warehouse import largest_deliveries
 
 
 @lru_cache(maxsize=4)

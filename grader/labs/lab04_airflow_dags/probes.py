@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.labs.lab04_airflow_dags.expected import busiest_days, warehouse_days
-from grader.sandbox.warehouse import project_files
+from grader.sandbox.extensions.dbt_warehouse import project_files
 
 ORDERS = "include.fernhill.orders"
 MACROS = "fernhill_tools.macros"
@@ -141,7 +141,7 @@ def runs(seed: int, scale: float, dag_id: str) -> list[dict]:
 
 
 def backfill_plan(seed: int, scale: float, dag_id: str) -> dict[str, Any]:
-    """The learner's backfill command over the failed day's window (see grader/sandbox/backfill.py)."""
+    """The learner's backfill command over the failed day's window (see grader/sandbox/extensions/backfill.py)."""
     second = busiest_days(seed, scale)[1]
     return {
         "module": BACKFILL,

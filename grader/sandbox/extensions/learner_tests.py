@@ -10,13 +10,17 @@ off from an ini file.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
+from grader.datagen import generate
 from grader.sandbox.forked import map_in_fork
+from grader.sandbox.recorder import Recorder
 
 LEARNER_MODULES = ("include", "fernhill_tools", "unusual_prefix_", "test_", "conftest")
 
@@ -115,3 +119,30 @@ def _forget_learner_modules() -> None:
     """The learner's include/ and DAG modules the parent imported would shadow the variant's."""
     for name in [m for m in sys.modules if m.startswith(LEARNER_MODULES)]:
         del sys.modules[name]
+
+
+def learner_tests_step(job: Any, options: dict[str, Any], rec: Recorder) -> None:
+    """The learner's tests/ against the reference pipeline and its mutants (after the database step)."""
+    spec = job.plan["learner_tests"]
+    variants = 1 + len(spec["mutants"])
+    with rec.step("tests", f"Run your tests/ against the grader's pipeline, correct and broken ({variants} variants)"):
+        if not (job.project / "tests").is_dir():
+            (job.out / "learner_tests.json").write_text(json.dumps({"missing": "no tests/ folder"}))
+            return
+        if importlib.util.find_spec("pytest") is None:  # the grader's image, not the learner, is at fault
+            raise RuntimeError("pytest is missing from the grading environment: rebuild it (make images)")
+        test_data = job.work / "test_data"
+        generate(seed=spec["data_seed"]).write(test_data)
+        results = run_variants(
+            job.project,
+            spec,
+            work=job.work,
+            dags_link=job.dags_link,
+            db_file=job.home / "airflow.db",
+            db_template=job.home / "airflow.fresh.db",
+            test_data=test_data / "raw",
+        )
+        (job.out / "learner_tests.json").write_text(json.dumps(results, indent=1))
+
+
+STEPS = {"learner_tests": learner_tests_step}

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from grader.datagen.load import load_duckdb, load_postgres
-from grader.sandbox.postgres_target import wait_for
+from grader.sandbox.dbt.postgres_target import wait_for
+from grader.sandbox.recorder import Recorder
 
 # where the profile's targets put the marts: DuckDB's default schema, the `pg` target's schema
 MART_SCHEMA = {"dev": "main", "pg": "analytics"}
@@ -135,3 +136,16 @@ class Warehouse:
 
             with duckdb.connect(str(self.duckdb_path)) as con:
                 yield con
+
+
+def warehouse_step(job: Any, options: dict[str, Any], rec: Recorder) -> None:
+    """Stage the lab 01 project and load its warehouse, for a DAG that orchestrates dbt."""
+    postgres = job.plan.get("postgres")
+    kind = "PostgreSQL, a server beside the job" if postgres else "DuckDB"
+    with rec.step("warehouse", f"Stage the lab 01 dbt project and load its warehouse ({kind})"):
+        warehouse = Warehouse(job.plan["warehouse"], job.work, job.raw_dir, job.prefix, postgres)
+        warehouse.load()  # a failure here is the grader's, never a score: it propagates
+        job.services["warehouse"] = warehouse
+
+
+STEPS = {"warehouse": warehouse_step}

@@ -17,11 +17,14 @@ with ``remote()`` (mode, requests) over a control path only the grader knows.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from grader.sandbox.recorder import Recorder
 
 SUPPLIER_CONN_ID = "fernhill_supplier_api"
 SLACK_CONN_ID = "fernhill_slack"
@@ -138,3 +141,14 @@ class Remote:
     def take(self) -> list[dict[str, Any]]:
         with urllib.request.urlopen(f"{self.url}/requests", timeout=10) as response:
             return json.loads(response.read())
+
+
+def standin_step(job: Any, options: dict[str, Any], rec: Recorder) -> None:
+    """Start the stand-in supplier API and Slack webhook; their connections reach the DAGs as AIRFLOW_CONN_*."""
+    with rec.step("standin", "Start the stand-in supplier API and Slack webhook (a local HTTP server)"):
+        standin = StandIn(job.data.suppliers)
+        os.environ.update(standin.connections())
+        job.services["standin"] = standin.remote()
+
+
+STEPS = {"standin": standin_step}

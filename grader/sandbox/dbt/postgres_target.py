@@ -1,6 +1,6 @@
 """The same dbt project built on PostgreSQL, beside the DuckDB build: `dbt.profiles_targets`.
 
-It runs as a second process of the sandbox job (``python -I -m grader.sandbox.postgres_target``),
+It runs as a second process of the sandbox job (``python -I -m grader.sandbox.dbt.postgres_target``),
 started once the packages are installed, so the two builds overlap on the machine's two cores.
 It waits for the server the runner provided, loads the same raw data, builds with the grader's
 own PostgreSQL profile, checks the learner's `pg` target with `dbt debug`, and writes what it saw
@@ -36,7 +36,7 @@ def main(plan_file: str) -> int:
 
 def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
     from grader.datagen.load import load_postgres
-    from grader.sandbox.dbt_runner import Dbt, first_error, plain
+    from grader.sandbox.dbt.runner import Dbt, first_error, plain
 
     target = plan["postgres_target"]
     server = plan["postgres"]

@@ -1,0 +1,7 @@
+"""Lab-specific sandbox steps, each module a ``STEPS`` table an engine adds when the lab's plan names it.
+
+- ``supplier_standin``: lab 04's stand-in supplier API and Slack webhook (a real local HTTP server);
+- ``dbt_warehouse``: the lab 01 project staged and loaded for a DAG that orchestrates dbt;
+- ``backfill``: the learner's backfill command run after an incident in the DAG's history;
+- ``learner_tests``: the learner's own tests run against the reference pipeline and its mutants.
+"""
