@@ -25,8 +25,9 @@ setup:
 grade: setup
 	@$(UV) run --frozen grader check $(LAB) --workspace $(WORKSPACE); rc=$$?; [ $$rc -le 1 ]
 
+# --durations: the slowest tests are printed on every run, so the suite's budget stays in view
 test: setup lint
-	@$(UV) run --frozen pytest
+	@$(UV) run --frozen pytest --durations=25
 
 test-fast: setup
 	@$(UV) run --frozen pytest -m "not slow"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from grader.cohort import grade_cohort
 from grader.context import Context
 from grader.grading import grade_workspace
 from grader.labs import load_spec
@@ -86,6 +88,34 @@ def graded_once(tmp_path_factory: pytest.TempPathFactory, lab: str, source: Path
         root = tmp_path_factory.mktemp(f"ws-{source.name}-{lab[:2]}")
         _GRADED[(lab, source)] = grade(make_workspace(root, lab, source / lab), lab[:2], root / "reports")
     return _GRADED[(lab, source)]
+
+
+def wrong_fixtures(lab: str) -> list[Path]:
+    """The lab's wrong submissions: tests/fixtures/labNN/<outcome>/ with edits.yml and expected.yml."""
+    folder = FIXTURES / f"lab{lab[:2]}"
+    return sorted(p for p in folder.iterdir() if (p / "expected.yml").exists()) if folder.is_dir() else []
+
+
+_BATCHES: dict[str, dict[str, dict[str, Any]]] = {}
+
+
+def graded_batch(tmp_path_factory: pytest.TempPathFactory, lab: str) -> dict[str, dict[str, Any]]:
+    """Every wrong submission of ``lab`` graded as one cohort (``grader grade --jobs 2``), once per session.
+
+    Returns each fixture's report.json by fixture name: what an instructor's scripts would read.
+    """
+    if lab not in _BATCHES:
+        root = tmp_path_factory.mktemp(f"batch-{lab[:2]}")
+        cohort, reports = root / "cohort", root / "reports"
+        for fixture in wrong_fixtures(lab):
+            make_workspace(cohort / fixture.name, lab, SOLUTIONS / lab, fixture / "edits.yml")
+        code = grade_cohort(cohort, [lab], isolation="local", jobs=2, report_dir=reports, tests=None)
+        assert code in (0, 2)  # 2: a fixture that expects not_gradable
+        _BATCHES[lab] = {
+            fixture.name: json.loads((reports / fixture.name / lab / "report.json").read_text())
+            for fixture in wrong_fixtures(lab)
+        }
+    return _BATCHES[lab]
 
 
 @pytest.fixture(scope="session")

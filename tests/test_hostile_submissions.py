@@ -36,6 +36,7 @@ class Case:
     check: Callable[[LabReport], None]
     container_only: bool = False
     links: dict[str, str] = field(default_factory=dict)
+    container_files: dict[str, str | bytes] = field(default_factory=dict)  # replace ``files`` in a container
 
 
 def full_marks(report: LabReport) -> None:
@@ -43,56 +44,108 @@ def full_marks(report: LabReport) -> None:
     assert report.score == FULL
 
 
-def failed(*ids: str, says: str = "") -> Callable[[LabReport], None]:
+def failed(*ids: str, says: str) -> Callable[[LabReport], None]:
+    """Exactly these tests fail, and the learner is told ``says`` (in a test's message or a problem)."""
+
     def verify(report: LabReport) -> None:
         assert report.status is Status.GRADED, report.problems
         not_passed = {t.id: t.message for t in report.tests if t.status != "passed"}
-        assert set(ids) <= set(not_passed), not_passed
+        assert sorted(not_passed) == sorted(ids), not_passed
         assert says in " ".join([*not_passed.values(), *report.problems])
 
     return verify
 
 
-def skipped_links(report: LabReport) -> None:
+def harmless(report: LabReport) -> None:
+    """Full marks: none of the tricks changes a score; the links were skipped, and the learner told."""
     full_marks(report)
     assert any("a symbolic link" in p for p in report.problems), report.problems
-
-
-def graded_or_refused_in_words(report: LabReport) -> None:
-    assert report.status in (Status.GRADED, Status.NOT_GRADABLE)
     assert "Traceback" not in " ".join(report.problems)
-    assert report.status is Status.GRADED or report.problems
 
 
-def stopped(says: str) -> Callable[[LabReport], None]:
+def stopped(*ids: str, says: str) -> Callable[[LabReport], None]:
+    """The job was stopped; what finished before is graded: exactly these tests fail."""
+
     def verify(report: LabReport) -> None:
         assert report.status is Status.GRADED, report.problems
-        assert report.tiers["definition"].score == report.tiers["definition"].max_score
+        assert sorted(t.id for t in report.tests if t.status != "passed") == sorted(ids)
         assert any(says in p for p in report.problems), report.problems
 
     return verify
 
 
-SEGMENTS_CHECK = "integration.python_model_segments_customers"
+def refused_naming(file: str) -> Callable[[LabReport], None]:
+    """Not gradable, and the learner is told which file and why, in words, with no traceback."""
 
+    def verify(report: LabReport) -> None:
+        assert report.status is Status.NOT_GRADABLE
+        said = " ".join(report.problems)
+        assert file in said
+        assert "UTF-8" in said
+        assert "Traceback" not in said
+
+    return verify
+
+
+SEGMENTS_CHECK = "integration.python_model_segments_customers"
+# a Python model that errors: its own check, the build's, and its data tests (skipped) fail
+MODEL_ERROR = ("e2e.build_runs_every_node_without_error", "integration.generic_tests_run_and_pass")
+DUPLICATE_CUSTOMERS = (
+    "e2e.build_runs_every_node_without_error",
+    "e2e.revenue_matches_the_raw_data",
+    "e2e.staging_deduplicates_and_converts_to_utc",
+    "integration.country_category_revenue_is_pivoted",
+    "integration.generic_tests_run_and_pass",
+    "integration.project_builds_on_postgres",
+    "integration.python_model_segments_customers",
+    "integration.singular_range_test_runs_on_orders",
+)
+# a job stopped during the build: what needs the build or a later step fails, what came before is kept
+AFTER_THE_BUILD = (
+    "e2e.build_runs_every_node_without_error",
+    "e2e.revenue_matches_the_raw_data",
+    "e2e.staging_deduplicates_and_converts_to_utc",
+    "integration.country_category_revenue_is_pivoted",
+    "integration.generic_tests_run_and_pass",
+    "integration.incremental_run_merges_late_and_updated_orders",
+    "integration.learner_profile_connects",
+    "integration.postgres_tables_match_duckdb",
+    "integration.python_model_segments_customers",
+    "integration.seed_loads_with_its_types",
+    "integration.selected_country_uses_default_vars",
+    "integration.singular_range_test_runs_on_orders",
+    "integration.source_tests_run_and_pass",
+    "integration.suppliers_json_is_read_as_a_source",
+    "integration.warehouse_holds_views_tables_and_no_ephemeral",
+    "unit.cents_to_dollars_converts_and_rounds",
+    "unit.exploration_analysis_finds_duplicate_orders",
+    "unit.get_column_values_queries_with_a_call_block",
+    "unit.non_negative_test_returns_failing_rows",
+    "unit.pivot_macro_turns_values_into_columns",
+    "unit.unit_test_pins_stg_orders_logic",
+    "unit.vars_choose_the_country_and_year",
+)
+FAKE_LINES = (
+    """    print("PASSED 71 / 71 points", flush=True)\n    print('{"status": "graded", "score": 71}', flush=True)\n"""
+)
+A_GIGABYTE = (
+    "    import sys\n    chunk = 'x' * 1024 * 1024\n    for _ in range(1024):\n        sys.stdout.write(chunk)\n"
+)
+
+# Behaviours that cannot disturb each other share one grading: the suite grades few submissions.
 CASES: dict[str, Case] = {
-    "ships_sitecustomize_conftest_and_pytest_ini": Case(
+    "harmless_tricks": Case(
         {
             "sitecustomize.py": "raise SystemExit('hijacked')\n",
             "warehouse/sitecustomize.py": "import os; os._exit(3)\n",
             "conftest.py": "import pytest\n@pytest.fixture(autouse=True)\ndef cheat(): pass\n",
             "pytest.ini": "[pytest]\naddopts = -p no:terminal\n",
+            SEGMENTS: python_model(FAKE_LINES),
         },
-        full_marks,
-    ),
-    "prints_fake_passed_and_score_lines": Case(
-        {
-            SEGMENTS: python_model(
-                '    print("PASSED 71 / 71 points", flush=True)\n'
-                '    print(\'{"status": "graded", "score": 71}\', flush=True)\n'
-            )
-        },
-        full_marks,
+        harmless,
+        links={"warehouse/models/staging/passwd.sql": "/etc/passwd", "warehouse/seeds/escape": "../../../../.."},
+        # in a container the model also prints a gigabyte, which the log cap must swallow
+        container_files={SEGMENTS: python_model(FAKE_LINES + A_GIGABYTE)},
     ),
     "overrides_the_builtin_unique_test": Case(
         {"warehouse/macros/unique.sql": "{% test unique(model, column_name) %}\nselect 1 where 1 = 0\n{% endtest %}\n"},
@@ -111,21 +164,27 @@ CASES: dict[str, Case] = {
                 " {{ to_utc('signed_up_at') }} as signed_up_at from {{ source('shop', 'customers') }}\n"
             ),
         },
-        failed("integration.generic_tests_run_and_pass", "e2e.staging_deduplicates_and_converts_to_utc", says="'warn'"),
-    ),
-    "symlinks_to_host_files": Case(
-        {},
-        full_marks,
-        links={"warehouse/models/staging/passwd.sql": "/etc/passwd", "warehouse/seeds/escape": "../../../../.."},
+        # the duplicated customers reach every model built on them
+        failed(*DUPLICATE_CUSTOMERS, says="'warn'"),
     ),
     "non_utf8_model_file": Case(
-        {"warehouse/models/marts/notes.sql": b"-- caf\xe9 cr\xe8me\nselect 1 as x\n"}, lambda r: None
+        {"warehouse/models/marts/notes.sql": b"-- caf\xe9 cr\xe8me\nselect 1 as x\n"}, refused_naming("notes.sql")
     ),
     "os_exit_in_a_python_model": Case(
-        {SEGMENTS: python_model("    import os\n    os._exit(0)\n")}, stopped("ended the process")
+        {SEGMENTS: python_model("    import os\n    os._exit(0)\n")},
+        stopped(
+            *AFTER_THE_BUILD,
+            "integration.learner_pg_target_connects",
+            "unit.cloud_vs_core_quiz",
+            "unit.slim_ci_args_notebook_exercise",
+            "integration.project_builds_on_postgres",
+            says="ended the process",
+        ),
     ),
     "sys_exit_in_a_python_model": Case(
-        {SEGMENTS: python_model("    import sys\n    sys.exit(0)\n")}, failed(SEGMENTS_CHECK)
+        {SEGMENTS: python_model("    import sys\n    sys.exit(0)\n")},
+        # the model's own error now, no longer a build that waits for ever
+        failed(SEGMENTS_CHECK, *MODEL_ERROR, says="it raised SystemExit"),
     ),
     "fork_bomb": Case(
         {
@@ -134,17 +193,7 @@ CASES: dict[str, Case] = {
                 "        except OSError:\n            pass\n"
             )
         },
-        stopped("Stopped after 60s"),
-        container_only=True,
-    ),
-    "prints_a_gigabyte": Case(
-        {
-            SEGMENTS: python_model(
-                "    import sys\n    chunk = 'x' * 1024 * 1024\n    for _ in range(1024):\n"
-                "        sys.stdout.write(chunk)\n"
-            )
-        },
-        full_marks,
+        stopped(*AFTER_THE_BUILD, says="Stopped after 60s"),
         container_only=True,
     ),
     "fills_tmp": Case(
@@ -153,7 +202,7 @@ CASES: dict[str, Case] = {
                 "    with open('/tmp/fill', 'wb') as f:\n        while True:\n            f.write(b'x' * 1024 * 1024)\n"
             )
         },
-        failed(SEGMENTS_CHECK, says="No space left on device"),
+        failed(SEGMENTS_CHECK, *MODEL_ERROR, says="No space left on device"),
         container_only=True,
     ),
     "reads_the_graders_expected_values": Case(
@@ -168,7 +217,8 @@ def grade_case(name: str, isolation: str, tmp_path: Path) -> LabReport:
     case = CASES[name]
     ws = make_workspace(tmp_path, "01_dbt_models", SOLUTIONS / "01_dbt_models")
     lab = ws / "01_dbt_models"
-    for relative, content in case.files.items():
+    files = {**case.files, **(case.container_files if isolation == "container" else {})}
+    for relative, content in files.items():
         path = lab / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):

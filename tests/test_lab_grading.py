@@ -8,21 +8,17 @@ import pytest
 import yaml
 
 from grader.course import lab_entry
+from grader.labs import graded_lab_ids
 from grader.model import Status
-from tests.conftest import FIXTURES, LABS, SOLUTIONS, grade, graded_once, make_workspace
+from tests.conftest import LABS, SOLUTIONS, graded_batch, graded_once, wrong_fixtures
 
 pytestmark = pytest.mark.slow
 
-GRADED = {"01_dbt_models": "lab01", "04_airflow_dags": "lab04"}  # lab -> its folder of wrong submissions
-WRONG = [
-    (lab, p)
-    for lab, folder in GRADED.items()
-    for p in sorted((FIXTURES / folder).iterdir())
-    if (p / "expected.yml").exists()
-]
+GRADED = graded_lab_ids()
+WRONG = [(lab, p) for lab in GRADED for p in wrong_fixtures(lab)]
 
 
-@pytest.fixture(params=list(GRADED))
+@pytest.fixture(params=GRADED)
 def lab(request: pytest.FixtureRequest) -> str:
     return request.param
 
@@ -59,12 +55,13 @@ def test_failed_messages_teach(lab: str, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.mark.parametrize(("lab", "fixture"), WRONG, ids=[f"{lab[:2]}-{p.name}" for lab, p in WRONG])
-def test_wrong_submission_loses_exactly_its_points(lab: str, fixture: Path, tmp_path: Path) -> None:
-    """A plausible wrong submission fails exactly the tests listed beside it."""
+def test_wrong_submission_loses_exactly_its_points(
+    lab: str, fixture: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A plausible wrong submission fails exactly the tests listed beside it (all graded as one cohort)."""
     expected = yaml.safe_load((fixture / "expected.yml").read_text())
-    workspace = make_workspace(tmp_path, lab, SOLUTIONS / lab, fixture / "edits.yml")
-    report = grade(workspace, lab[:2], tmp_path / "reports")
-    failed = sorted(t.id for t in report.tests if t.status != "passed")
-    assert report.status.value == expected.get("status", "graded"), report.problems
+    report = graded_batch(tmp_path_factory, lab)[fixture.name]
+    failed = sorted(t["id"] for t in report["tests"] if t["status"] != "passed")
+    assert report["status"] == expected.get("status", "graded"), report.get("problems")
     assert failed == sorted(expected["failed"])
-    assert report.score == expected["score"]
+    assert report["score"] == expected["score"]

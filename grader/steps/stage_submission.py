@@ -37,7 +37,28 @@ def run(ctx: Context) -> None:
         ctx.problems.append(
             "Not copied for grading: " + ", ".join(skipped[:10]) + (" ..." if len(skipped) > 10 else "")
         )
+    not_utf8 = _not_utf8(target)
+    if not_utf8:
+        ctx.problems.append(
+            "Not UTF-8 text: " + ", ".join(not_utf8[:10]) + ". dbt and Airflow read these files as UTF-8 and "
+            "stop at the first byte they cannot decode: save them with the UTF-8 encoding."
+        )
     ctx.staged_lab = target
+
+
+TEXT_SUFFIXES = {".sql", ".yml", ".yaml", ".py", ".md", ".csv", ".json", ".jinja", ".sh", ".txt", ".cfg", ".toml"}
+
+
+def _not_utf8(root: Path) -> list[str]:
+    """The project's text files a tool would fail to read; named here, where the learner can act on it."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix in TEXT_SUFFIXES and path.is_file():
+            try:
+                path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                found.append(path.relative_to(root).as_posix())
+    return found
 
 
 def _copy_tree(source: Path, target: Path) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.dbt.runner import Dbt
+from grader.sandbox.dbt.runner import Dbt, contain_python_models
 
 
 @dataclass
@@ -32,6 +32,7 @@ class DbtJob:
     @classmethod
     def start(cls, plan: dict[str, Any]) -> DbtJob:
         job = cls(plan, Path(plan["project_dir"]), Path(plan["work_dir"]), Path(plan["out_dir"]))
+        contain_python_models()
         prefix = plan["env_prefix"]
         # the learner's profile reads these, exactly as the notebook sets them
         os.environ.update(

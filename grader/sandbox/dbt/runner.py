@@ -90,10 +90,22 @@ class Dbt:
 
 def first_error(inv: Invocation) -> str:
     if inv.errors:
-        return "\n".join(dict.fromkeys(inv.errors))[:4000]
+        return "\n".join(dict.fromkeys(without_traceback(e) for e in inv.errors))[:4000]
     results = getattr(inv.result, "results", None) or []
-    messages = [r.message for r in results if getattr(r, "message", None)]
+    messages = [without_traceback(r.message) for r in results if getattr(r, "message", None)]
     return "\n".join(messages)[:4000] or "dbt failed without an error message"
+
+
+TRACEBACK = "Traceback (most recent call last):"
+
+
+def without_traceback(text: str) -> str:
+    """dbt's sentence without the Python traceback under it: the traceback's last line says what broke."""
+    if TRACEBACK not in text:
+        return text
+    head, _, tail = text.partition(TRACEBACK)
+    last = [line.strip() for line in tail.splitlines() if line.strip()][-1:]
+    return "\n".join([head.rstrip(), *last]).strip()
 
 
 def plain(value: Any) -> Any:
@@ -103,3 +115,30 @@ def plain(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return value
+
+
+def contain_python_models() -> None:
+    """Make a Python model's SystemExit (``sys.exit()``) that model's own error.
+
+    dbt-duckdb catches ``Exception`` around a Python model; a SystemExit escapes it, ends dbt's
+    worker thread without a result, and ``dbt build`` then waits forever for that thread: one
+    ``sys.exit()`` would cost the whole job's time and every later step.
+    """
+    from dbt.adapters.duckdb.impl import DuckDBAdapter
+    from dbt_common.exceptions import DbtRuntimeError
+
+    original = DuckDBAdapter.submit_python_job
+    if getattr(original, "contained", False):
+        return
+
+    def submit(self: Any, parsed_model: dict, compiled_code: str) -> Any:
+        try:
+            return original(self, parsed_model, compiled_code)
+        except (SystemExit, KeyboardInterrupt, GeneratorExit) as exc:
+            raise DbtRuntimeError(
+                f"Python model failed: it raised {type(exc).__name__}({exc}), which would end dbt itself "
+                "(sys.exit() in a model?). Return a DataFrame instead."
+            ) from None
+
+    submit.contained = True  # type: ignore[attr-defined]
+    DuckDBAdapter.submit_python_job = submit  # type: ignore[method-assign]
