@@ -207,7 +207,7 @@ CASES: dict[str, Case] = {
     ),
     "reads_the_graders_expected_values": Case(
         {SEGMENTS: python_model("    from grader.labs.lab01_dbt_models.expected import expected\n")},
-        failed(SEGMENTS_CHECK, says="No module named 'grader.labs'"),
+        failed(SEGMENTS_CHECK, *MODEL_ERROR, says="No module named 'grader.labs'"),
         container_only=True,
     ),
 }

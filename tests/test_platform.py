@@ -22,6 +22,7 @@ COPY = "98_dbt_copy"
 def throwaway_course(root: Path) -> Path:
     """A course folder of its own: course.yml with one lab, its solution, and its grader package."""
     entry = next(lab for lab in course()["labs"] if lab["id"] == "01_dbt_models")
+    root.mkdir(parents=True)
     entry = {**entry, "id": COPY, "grader": "throwaway_lab98", "notebook": f"labs/{COPY}/{COPY}.ipynb"}
     (root / "course.yml").write_text(yaml.safe_dump({"labs": [entry]}))
     lab = root / "solutions" / COPY

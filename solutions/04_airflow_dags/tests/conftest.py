@@ -20,18 +20,11 @@ LAB = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(LAB))  # `from include.fernhill import orders`, as in the DAG files
 
 if not os.environ.get("FERNHILL_TESTS_PREPARED"):
-    _home = Path(tempfile.mkdtemp(prefix="airflow-tests-"))
-    os.environ.update(
-        {
-            "AIRFLOW_HOME": str(_home),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(LAB / "dags"),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(LAB / "plugins"),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_home / 'airflow.db'}",
-            "AIRFLOW__LOGGING__LOGGING_LEVEL": "CRITICAL",
-        }
-    )
     from grader.datagen import generate
+    from grader.sandbox.airflow.environment import airflow_environment  # the settings the grader uses too
+
+    _home = Path(tempfile.mkdtemp(prefix="airflow-tests-"))
+    os.environ.update(airflow_environment(_home, LAB / "dags", LAB / "plugins", log_level="CRITICAL"))
 
     generate(seed=42).write(_home / "data")
     os.environ["FERNHILL_TEST_DATA"] = str(_home / "data" / "raw")
