@@ -14,7 +14,6 @@ import yaml
 
 from grader.cohort import grade_cohort
 from grader.context import Context
-from grader.grading import grade_workspace
 from grader.labs import load_spec
 from grader.model import LabReport
 from grader.pipeline import grade_lab
@@ -41,20 +40,14 @@ def make_workspace(root: Path, lab: str, source: Path, edits: Path | None = None
     return root
 
 
-def grade(workspace: Path, lab: str, report_dir: Path) -> LabReport:
-    reports = grade_workspace(workspace, lab, isolation="local", report_dir=report_dir, quiet=True)
-    assert reports is not None
-    assert len(reports) == 1
-    return reports[0]
-
-
-def grade_lab01(workspace: Path, isolation: str = "local", **spec_changes: Any) -> LabReport:
-    """Grade lab 01 through the pipeline with some of its spec changed (a shorter timeout, say)."""
-    return grade_with_spec("01_dbt_models", workspace, isolation, **spec_changes)
+LAB01 = "01_dbt_models"
 
 
 def grade_with_spec(lab: str, workspace: Path, isolation: str = "local", **spec_changes: Any) -> LabReport:
-    """Grade ``lab`` through the pipeline with some of its spec changed."""
+    """Grade ``lab`` of ``workspace`` through the pipeline, with some of its spec changed (a shorter timeout, say).
+
+    The one grading helper of the suite; a whole cohort goes through ``graded_batch`` instead.
+    """
     spec = load_spec(lab)
     assert spec is not None
     ctx = Context(
@@ -86,7 +79,7 @@ def graded_once(tmp_path_factory: pytest.TempPathFactory, lab: str, source: Path
     """A lab of solutions/ or labs/ graded once per test session, whichever test asks first."""
     if (lab, source) not in _GRADED:
         root = tmp_path_factory.mktemp(f"ws-{source.name}-{lab[:2]}")
-        _GRADED[(lab, source)] = grade(make_workspace(root, lab, source / lab), lab[:2], root / "reports")
+        _GRADED[(lab, source)] = grade_with_spec(lab, make_workspace(root, lab, source / lab))
     return _GRADED[(lab, source)]
 
 

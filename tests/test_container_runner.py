@@ -13,13 +13,13 @@ import pytest
 from grader.config import LABEL, settings
 from grader.grading import grade_workspace
 from grader.model import LabReport, Status
-from tests.conftest import LABS, SOLUTIONS, grade_lab01, graded_once, make_workspace
+from tests.conftest import LAB01, LABS, SOLUTIONS, grade_with_spec, graded_once, make_workspace
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 
 def grade_in_container(workspace: Path, **spec_changes: float) -> LabReport:
-    return grade_lab01(workspace, "container", **spec_changes)
+    return grade_with_spec(LAB01, workspace, "container", **spec_changes)
 
 
 def grader_containers() -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader.model import Status
-from tests.conftest import SOLUTIONS, grade_lab01, make_workspace
+from tests.conftest import LAB01, SOLUTIONS, grade_with_spec, make_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ def test_endless_python_model_is_killed_and_the_rest_graded(tmp_path: Path) -> N
     """A model that loops forever is killed from outside; parse-time tiers are still graded."""
     ws = make_workspace(tmp_path / "ws", "01_dbt_models", SOLUTIONS / "01_dbt_models")
     (ws / "01_dbt_models" / "warehouse" / "models" / "marts" / "customer_segments.py").write_text(ENDLESS_MODEL)
-    report = grade_lab01(ws, timeout_s=40)
+    report = grade_with_spec(LAB01, ws, timeout_s=40)
     assert report.status is Status.GRADED
     assert any("Stopped after 40s" in p for p in report.problems)
     assert report.tiers["definition"].score == report.tiers["definition"].max_score

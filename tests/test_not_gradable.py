@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SOLUTIONS, grade_lab01, make_workspace
+from tests.conftest import LAB01, SOLUTIONS, grade_with_spec, make_workspace
 
 
 def run_check(workspace: Path, report: Path) -> tuple[int, str, dict]:
@@ -115,7 +115,7 @@ def test_a_crash_of_the_graders_own_job_is_an_error(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws", "01_dbt_models", SOLUTIONS / "01_dbt_models")
     spec = load_spec("01_dbt_models")
     assert spec is not None
-    report = grade_lab01(ws, options=lambda: {**spec.options(), "data": {"seed": 1, "scale": "x"}})
+    report = grade_with_spec(LAB01, ws, options=lambda: {**spec.options(), "data": {"seed": 1, "scale": "x"}})
     assert report.status is Status.ERROR
     assert "problem of the grader" in report.problems[-1]
     assert report.tests == ()
