@@ -83,8 +83,9 @@ def graded_once(tmp_path_factory: pytest.TempPathFactory, lab: str, source: Path
     return _GRADED[(lab, source)]
 
 
-def wrong_fixtures(lab: str) -> list[Path]:
-    """The lab's wrong submissions: tests/fixtures/labNN/<outcome>/ with edits.yml and expected.yml."""
+def fixture_submissions(lab: str) -> list[Path]:
+    """The lab's fixture submissions, wrong ones (fails_*) and correct ones in another style (passes_*):
+    tests/fixtures/labNN/<outcome>/ with edits.yml and expected.yml."""
     folder = FIXTURES / f"lab{lab[:2]}"
     return sorted(p for p in folder.iterdir() if (p / "expected.yml").exists()) if folder.is_dir() else []
 
@@ -93,20 +94,20 @@ _BATCHES: dict[str, dict[str, dict[str, Any]]] = {}
 
 
 def graded_batch(tmp_path_factory: pytest.TempPathFactory, lab: str) -> dict[str, dict[str, Any]]:
-    """Every wrong submission of ``lab`` graded as one cohort (``grader grade --jobs 2``), once per session.
+    """Every fixture submission of ``lab`` graded as one cohort (``grader grade --jobs 2``), once per session.
 
     Returns each fixture's report.json by fixture name: what an instructor's scripts would read.
     """
     if lab not in _BATCHES:
         root = tmp_path_factory.mktemp(f"batch-{lab[:2]}")
         cohort, reports = root / "cohort", root / "reports"
-        for fixture in wrong_fixtures(lab):
+        for fixture in fixture_submissions(lab):
             make_workspace(cohort / fixture.name, lab, SOLUTIONS / lab, fixture / "edits.yml")
         code = grade_cohort(cohort, [lab], isolation="local", jobs=2, report_dir=reports, tests=None)
         assert code in (0, 2)  # 2: a fixture that expects not_gradable
         _BATCHES[lab] = {
             fixture.name: json.loads((reports / fixture.name / lab / "report.json").read_text())
-            for fixture in wrong_fixtures(lab)
+            for fixture in fixture_submissions(lab)
         }
     return _BATCHES[lab]
 

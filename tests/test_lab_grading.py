@@ -10,12 +10,12 @@ import yaml
 from grader.course import lab_entry
 from grader.labs import graded_lab_ids
 from grader.model import Status
-from tests.conftest import LABS, SOLUTIONS, graded_batch, graded_once, wrong_fixtures
+from tests.conftest import LABS, SOLUTIONS, fixture_submissions, graded_batch, graded_once
 
 pytestmark = pytest.mark.slow
 
 GRADED = graded_lab_ids()
-WRONG = [(lab, p) for lab in GRADED for p in wrong_fixtures(lab)]
+WRONG = [(lab, p) for lab in GRADED for p in fixture_submissions(lab)]
 
 
 @pytest.fixture(params=GRADED)
@@ -55,10 +55,13 @@ def test_failed_messages_teach(lab: str, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.mark.parametrize(("lab", "fixture"), WRONG, ids=[f"{lab[:2]}-{p.name}" for lab, p in WRONG])
-def test_wrong_submission_loses_exactly_its_points(
+def test_fixture_submission_loses_exactly_its_points(
     lab: str, fixture: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """A plausible wrong submission fails exactly the tests listed beside it (all graded as one cohort)."""
+    """A plausible wrong submission fails exactly the tests listed beside it; correct work in another style fails none.
+
+    All of a lab's fixtures are graded as one cohort.
+    """
     expected = yaml.safe_load((fixture / "expected.yml").read_text())
     report = graded_batch(tmp_path_factory, lab)[fixture.name]
     failed = sorted(t["id"] for t in report["tests"] if t["status"] != "passed")

@@ -83,12 +83,19 @@ def materializations_set_per_folder(a: DbtArtifacts) -> None:
     config = a.read_yaml("dbt_project.yml", base=a.project) or {}
     folders = ((config.get("models") or {}).get(a.project_name) or {})
     wanted = {"staging": "view", "intermediate": "ephemeral", "marts": "table"}
-    found = {f: (folders.get(f) or {}).get("+materialized") for f in wanted}
+    # dbt reads a folder config with or without the `+` prefix: both spellings are the same setting
+    found = {f: _folder_setting(folders.get(f), "materialized") for f in wanted}
     expect(found == wanted, expected=f"+materialized per folder in dbt_project.yml: {wanted}", found=found)
     orders = a.model("orders")["config"]
     # unique_key is judged by what a rerun does (integration tier), not by how it is spelled here.
     expect(orders.get("materialized") == "incremental", expected="orders: materialized='incremental'",
            found=f"materialized={orders.get('materialized')!r}")
+
+
+def _folder_setting(folder: object, key: str) -> object:
+    if not isinstance(folder, dict):
+        return None
+    return folder.get(f"+{key}", folder.get(key))
 
 
 @check(tier=Tier.DEFINITION, points=3, concepts=["dbt.tests_generic"])
