@@ -27,12 +27,20 @@ IGNORE = shutil.ignore_patterns("target", "dbt_packages", "logs", "data", "*.duc
 
 
 def make_workspace(root: Path, lab: str, source: Path, edits: Path | None = None) -> Path:
-    """Copy ``source`` (a lab folder) into ``root/lab``, then apply the find/replace ``edits`` file."""
+    """Copy ``source`` (a lab folder) into ``root/lab``, then apply the ``edits`` file.
+
+    An edit replaces ``find`` (exactly once in ``file``) with ``replace``, or ``create``s a new file.
+    """
     target = root / lab
     shutil.copytree(source, target, ignore=IGNORE)
     if edits is not None:
         for edit in yaml.safe_load(edits.read_text())["edits"]:
             path = target / edit["file"]
+            if "create" in edit:  # a file of the learner's own, next to the lab's
+                assert not path.exists(), f"{edits}: {edit['file']} exists already"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(edit["create"])
+                continue
             text = path.read_text()
             # a find that no longer matches means the solution moved on: the fixture must follow
             assert text.count(edit["find"]) == 1, f"{edits}: {edit['find']!r} is not in {edit['file']} exactly once"

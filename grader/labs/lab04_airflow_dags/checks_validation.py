@@ -144,13 +144,14 @@ LEGACY_FILE = "dags/fernhill_weekly_report.py"
 
 @check(tier=Tier.VALIDATION, points=2, concepts=["af.migration_2_to_3"])
 def legacy_dag_is_migrated(a: AirflowArtifacts) -> None:
-    """The Airflow 2 DAG imports in Airflow 3, and `ruff check --select AIR dags/` finds nothing."""
+    """The Airflow 2 DAG imports in Airflow 3, and `ruff check --select AIR` finds nothing in it."""
     error = a.parsed["import_errors"].get(LEGACY_FILE)
     expect(not error, expected=f"{LEGACY_FILE} importing in Airflow 3", found=error,
            hint="SubDagOperator and airflow.operators.dummy are gone; the standard provider has EmptyOperator")
     dag = a.dag(LEGACY_DAG_ID)
     expect(dag["schedule"] == "@weekly", expected="schedule='@weekly' (schedule_interval is gone)",
            found=dag["schedule"])
-    findings = a.ruff_air
-    expect(not findings, expected="`ruff check --select AIR dags/` finding nothing",
+    # the exercise migrates this file: what ruff finds in the learner's other DAG files is not charged here
+    findings = [f for f in a.ruff_air if f["file"] == LEGACY_FILE]
+    expect(not findings, expected=f"`ruff check --select AIR` finding nothing in {LEGACY_FILE}",
            found="; ".join(f"{f['file']}:{f['line']} {f['code']} {f['message']}" for f in findings[:5]))
