@@ -67,8 +67,8 @@ def test_airflow_lab_scores_the_same_in_a_container(
     assert grader_containers() == []
 
 
+# (a model that never ends is the fork bomb's case in test_hostile_submissions.py: the same wall-time stop)
 HOSTILE_MODELS = {
-    "endless_loop": "    while True:\n        pass\n",
     "allocates_10_gb": "    hog = bytearray(10 * 1024**3)\n    hog[::4096] = b'x' * len(hog[::4096])\n",
     "calls_the_network": (
         "    import urllib.request\n    urllib.request.urlopen('http://example.com', timeout=5).read()\n"
@@ -78,7 +78,7 @@ HOSTILE_MODELS = {
 
 @pytest.mark.parametrize("behaviour", list(HOSTILE_MODELS))
 def test_hostile_python_model_is_contained(runtime_image: str, tmp_path: Path, behaviour: str) -> None:
-    """A Python model that loops, hogs memory or calls out is stopped; the rest is graded; no container stays."""
+    """A Python model that hogs memory or calls out is stopped; the rest is graded; no container stays."""
     ws = make_workspace(tmp_path, "01_dbt_models", SOLUTIONS / "01_dbt_models")
     model = ws / "01_dbt_models" / "warehouse" / "models" / "marts" / "customer_segments.py"
     model.write_text(
@@ -91,7 +91,7 @@ def test_hostile_python_model_is_contained(runtime_image: str, tmp_path: Path, b
     assert report.tiers["definition"].score == report.tiers["definition"].max_score
     segments = next(t for t in report.tests if t.id == "integration.python_model_segments_customers")
     assert segments.status != "passed"
-    said = {"endless_loop": "Stopped after 60s", "allocates_10_gb": "ran out of memory (limit 3g)"}
+    said = {"allocates_10_gb": "ran out of memory (limit 3g)"}
     if behaviour in said:
         assert any(said[behaviour] in p for p in report.problems)
     else:

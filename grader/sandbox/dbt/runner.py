@@ -16,6 +16,7 @@ class Invocation:
     success: bool
     result: Any
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "does not match any enabled nodes", say
 
 
 class Dbt:
@@ -50,10 +51,13 @@ class Dbt:
 
     def invoke(self, args: list[str], *, reuse_manifest: bool = False, common: list[str] | None = None) -> Invocation:
         errors: list[str] = []
+        warned: list[str] = []
 
         def collect(event: Any) -> None:
             if event.info.level == "error" and event.info.msg:
                 errors.append(str(event.info.msg))
+            elif event.info.level == "warn" and event.info.msg:
+                warned.append(str(event.info.msg))
 
         # Reusing the parsed manifest skips a parse per command. A manifest keeps state from
         # the commands that compiled with it (ephemeral CTEs), so commands that must compile
@@ -62,10 +66,10 @@ class Dbt:
         try:
             res = runner.invoke([*args, *(self.common if common is None else common)])
         except BaseException as exc:  # dbt or the learner's Python model may raise anything, even SystemExit
-            return Invocation(False, None, [*errors, f"{type(exc).__name__}: {exc}"])
+            return Invocation(False, None, [*errors, f"{type(exc).__name__}: {exc}"], warned)
         if res.exception is not None and not any(str(res.exception).strip() in e for e in errors):
             errors.append(str(res.exception))
-        return Invocation(bool(res.success), res.result, errors)
+        return Invocation(bool(res.success), res.result, errors, warned)
 
     def parse(self) -> Invocation:
         inv = self.invoke(["parse"])
@@ -93,7 +97,8 @@ def first_error(inv: Invocation) -> str:
         return "\n".join(dict.fromkeys(without_traceback(e) for e in inv.errors))[:4000]
     results = getattr(inv.result, "results", None) or []
     messages = [without_traceback(r.message) for r in results if getattr(r, "message", None)]
-    return "\n".join(messages)[:4000] or "dbt failed without an error message"
+    # no error at all: dbt's warnings say why (a --select that matches no node: a missing model)
+    return "\n".join(messages or inv.warnings)[:4000] or "dbt failed without an error message"
 
 
 TRACEBACK = "Traceback (most recent call last):"
