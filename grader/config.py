@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LABEL = "orchestration-course.grader"  # every container the grader starts carries it, for cleanup
+OWNER_LABEL = "orchestration-course.owner"  # ... and the grading process that started it
+
+
+def container_labels() -> dict[str, str]:
+    """The labels of a container or network the grader starts: one grading process can find its own.
+
+    Two gradings at once (two instructors' batches, two test workers) each clean up, and check,
+    only what they started themselves.
+    """
+    return {LABEL: uuid.uuid4().hex, OWNER_LABEL: str(os.getpid())}
 
 
 def _env(name: str, default: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-import uuid
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
 from testcontainers.core.wait_strategies import LogMessageWaitStrategy
 
-from grader.config import LABEL, ContainerSettings, settings
+from grader.config import ContainerSettings, container_labels, settings
 
 
 class PostgresService(DockerContainer):
@@ -39,7 +38,7 @@ class PostgresService(DockerContainer):
         super().__init__(config.postgres_image)
         self.with_env("POSTGRES_USER", self.user).with_env("POSTGRES_PASSWORD", self.password)
         self.with_env("POSTGRES_DB", self.dbname)
-        self.with_kwargs(labels={LABEL: uuid.uuid4().hex}, mem_limit="1g")
+        self.with_kwargs(labels=container_labels(), mem_limit="1g")
         if network is None:
             self.with_exposed_ports(5432)
             self.waiting_for(LogMessageWaitStrategy("database system is ready to accept connections"))
@@ -76,7 +75,7 @@ class RedisService(DockerContainer):
     def __init__(self, config: ContainerSettings | None = None, *, network: Network | None = None) -> None:
         config = config or settings()
         super().__init__(config.redis_image)
-        self.with_kwargs(labels={LABEL: uuid.uuid4().hex})
+        self.with_kwargs(labels=container_labels())
         if network is None:
             self.with_exposed_ports(6379)
             self.waiting_for(LogMessageWaitStrategy("Ready to accept connections"))

@@ -68,14 +68,6 @@ def grade_with_spec(lab: str, workspace: Path, isolation: str = "local", **spec_
     return grade_lab(ctx)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every Docker test on one worker (``-n 2 --dist loadgroup``): each asserts that no grader
-    container is left, which another worker's running job would contradict."""
-    for item in items:
-        if item.get_closest_marker("docker"):
-            item.add_marker(pytest.mark.xdist_group("docker"))
-
-
 @pytest.fixture(scope="session")
 def solution_report_01(tmp_path_factory: pytest.TempPathFactory) -> LabReport:
     """lab 01 solutions graded once for every test that reads it."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.config import LABEL, settings
+from grader.config import OWNER_LABEL, settings
 from grader.grading import grade_workspace
 from grader.model import LabReport, Status
 from tests.conftest import LAB01, LABS, SOLUTIONS, grade_with_spec, graded_once, make_workspace
@@ -23,9 +23,11 @@ def grade_in_container(workspace: Path, **spec_changes: float) -> LabReport:
 
 
 def grader_containers() -> list[str]:
-    """The grader's containers and networks still present (the job's PostgreSQL and its network too)."""
+    """This test process's grader containers and networks still present (the job's PostgreSQL and its
+    network too); another test worker's running jobs are theirs."""
+    owner = f"label={OWNER_LABEL}={os.getpid()}"
     listed = [
-        subprocess.run([*cmd, "--filter", f"label={LABEL}"], capture_output=True, text=True, check=True).stdout.split()
+        subprocess.run([*cmd, "--filter", owner], capture_output=True, text=True, check=True).stdout.split()
         for cmd in (["docker", "ps", "-aq"], ["docker", "network", "ls", "-q"])
     ]
     return listed[0] + listed[1]

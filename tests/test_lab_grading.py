@@ -18,8 +18,7 @@ GRADED = graded_lab_ids()
 WRONG = [(lab, p) for lab in GRADED for p in fixture_submissions(lab)]
 
 
-# xdist_group: a lab's tests share one worker, so its solution, starter and fixtures are graded once
-@pytest.fixture(params=[pytest.param(lab, marks=pytest.mark.xdist_group(lab)) for lab in GRADED])
+@pytest.fixture(params=GRADED)
 def lab(request: pytest.FixtureRequest) -> str:
     return request.param
 
@@ -55,10 +54,7 @@ def test_failed_messages_teach(lab: str, tmp_path_factory: pytest.TempPathFactor
         assert f"Learn: labs/{lab}/{lab}.ipynb, section" in t.message, t.id
 
 
-@pytest.mark.parametrize(
-    ("lab", "fixture"),
-    [pytest.param(lab, p, marks=pytest.mark.xdist_group(lab), id=f"{lab[:2]}-{p.name}") for lab, p in WRONG],
-)
+@pytest.mark.parametrize(("lab", "fixture"), WRONG, ids=[f"{lab[:2]}-{p.name}" for lab, p in WRONG])
 def test_fixture_submission_loses_exactly_its_points(
     lab: str, fixture: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

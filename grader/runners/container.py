@@ -14,7 +14,6 @@ import io
 import json
 import tarfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,7 +23,7 @@ from docker.errors import DockerException
 from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
 
-from grader.config import LABEL, ContainerSettings, settings
+from grader.config import LABEL, ContainerSettings, container_labels, settings
 from grader.runners.base import JobOutcome, RunnerUnavailable
 from grader.services import SERVICES
 
@@ -90,7 +89,7 @@ class ContainerRunner:
             if plan.get("services"):
                 # the job and its services share an internal network: they reach each other, nothing else
                 network = services.enter_context(
-                    Network(docker_network_kw={"internal": True, "labels": {LABEL: uuid.uuid4().hex}})
+                    Network(docker_network_kw={"internal": True, "labels": container_labels()})
                 )
             for name in plan.get("services", ()):
                 kind = SERVICES[name]
@@ -118,7 +117,7 @@ class ContainerRunner:
             # testcontainers hands `size` to Docker as the whole option string, so it is spelled out
             .with_tmpfs_mount("/tmp", size=f"size={self.config.tmp_size},mode=1777")
             .with_kwargs(
-                labels={LABEL: uuid.uuid4().hex},
+                labels=container_labels(),
                 **({} if network else {"network_mode": "none"}),
                 mem_limit=self.config.memory,
                 memswap_limit=self.config.memory,
