@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,11 @@ def model(dbt, session):
 """
 
 
-def test_endless_python_model_is_killed_and_the_rest_graded(tmp_path: Path) -> None:
+def test_endless_python_model_is_killed_and_the_rest_graded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A model that loops forever is killed from outside; parse-time tiers are still graded."""
+    # the job's folder, named in every job process's command line, under this test's own folder:
+    # another test worker's jobs are not this test's leftovers
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     ws = make_workspace(tmp_path / "ws", "01_dbt_models", SOLUTIONS / "01_dbt_models")
     (ws / "01_dbt_models" / "warehouse" / "models" / "marts" / "customer_segments.py").write_text(ENDLESS_MODEL)
     report = grade_with_spec(LAB01, ws, timeout_s=40)
@@ -32,5 +36,5 @@ def test_endless_python_model_is_killed_and_the_rest_graded(tmp_path: Path) -> N
     assert any("Stopped after 40s" in p for p in report.problems)
     assert report.tiers["definition"].score == report.tiers["definition"].max_score
     assert report.tiers["integration"].score < report.tiers["integration"].max_score
-    leftovers = subprocess.run(["pgrep", "-f", "grader.sandbox"], capture_output=True, text=True, check=False)
+    leftovers = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True, check=False)
     assert leftovers.stdout.strip() == ""
