@@ -30,7 +30,7 @@ test: setup lint
 	@$(UV) run --frozen pytest --durations=25
 
 test-fast: setup
-	@$(UV) run --frozen pytest -m "not slow"
+	@$(UV) run --frozen pytest -m "not slow" -n 2 --dist loadfile
 
 lint: setup
 	@$(UV) run --frozen ruff check grader tests
