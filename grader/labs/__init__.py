@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from grader.course import course
+from grader.course import course, lab_entry
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,8 @@ def resolve_lab_id(name: str) -> str:
 
 def grader_module(lab_id: str) -> str | None:
     """The package holding the lab's SPEC, or None for a lab without a grader yet."""
-    entry = next((lab for lab in course()["labs"] if lab["id"] == lab_id), None)
-    if entry is None or entry.get("status") != "graded":
+    entry = lab_entry(lab_id)
+    if entry.get("status") != "graded":
         return None
     return str(entry.get("grader") or f"grader.labs.lab{lab_id}")
 

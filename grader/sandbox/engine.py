@@ -11,11 +11,27 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from grader.sandbox.recorder import Recorder
 
 Step = Callable[[Any, dict[str, Any], Recorder], None]
+
+
+@dataclass
+class JobState:
+    """What every engine's job state starts from: the plan and its three folders."""
+
+    plan: dict[str, Any]
+    project: Path  # the staged copy of the learner's project
+    work: Path  # the job's scratch folder
+    out: Path  # what the host reads back
+
+    @staticmethod
+    def folders(plan: dict[str, Any]) -> tuple[dict[str, Any], Path, Path, Path]:
+        return plan, Path(plan["project_dir"]), Path(plan["work_dir"]), Path(plan["out_dir"])
 
 
 def step_entries(plan: dict[str, Any]) -> list[dict[str, Any]]:

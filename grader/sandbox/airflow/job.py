@@ -10,15 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from grader.sandbox.airflow.environment import airflow_environment, lab_variables
+from grader.sandbox.engine import JobState
 from grader.sandbox.recorder import NotGradable
 
 
 @dataclass
-class AirflowJob:
-    plan: dict[str, Any]
-    project: Path
-    work: Path
-    out: Path
+class AirflowJob(JobState):
     bag: Any = None  # the DagBag, once the parse step ran
     data: Any = None  # the generated dataset, once the data step ran
     # what extensions put here for the core steps: "standin" (the outside services a run
@@ -47,7 +44,7 @@ class AirflowJob:
 
     @classmethod
     def start(cls, plan: dict[str, Any]) -> AirflowJob:
-        job = cls(plan, Path(plan["project_dir"]), Path(plan["work_dir"]), Path(plan["out_dir"]))
+        job = cls(*JobState.folders(plan))
         if not job.dags_dir.is_dir():
             raise NotGradable(f"No dags/ folder in {job.project.name}/: there are no DAGs to grade.")
         job.home.mkdir(parents=True, exist_ok=True)

@@ -9,14 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from grader.sandbox.dbt.runner import Dbt, contain_python_models
+from grader.sandbox.engine import JobState
 
 
 @dataclass
-class DbtJob:
-    plan: dict[str, Any]
-    project: Path
-    work: Path
-    out: Path
+class DbtJob(JobState):
     dbt: Dbt | None = None  # made by the profile step, once the project's profile name is known
     profile: str = ""
     second_build: subprocess.Popen | None = None  # the PostgreSQL build, running beside this one
@@ -31,7 +28,7 @@ class DbtJob:
 
     @classmethod
     def start(cls, plan: dict[str, Any]) -> DbtJob:
-        job = cls(plan, Path(plan["project_dir"]), Path(plan["work_dir"]), Path(plan["out_dir"]))
+        job = cls(*JobState.folders(plan))
         contain_python_models()
         prefix = plan["env_prefix"]
         # the learner's profile reads these, exactly as the notebook sets them
