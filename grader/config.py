@@ -17,6 +17,11 @@ LABEL = "orchestration-course.grader"  # every container the grader starts carri
 OWNER_LABEL = "orchestration-course.owner"  # ... and the grading process that started it
 
 
+def cache_root() -> Path:
+    """Where the grader keeps what it builds once per machine (the nbgrader gradebook, a PostgreSQL template)."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "orchestration-course"
+
+
 def container_labels() -> dict[str, str]:
     """The labels of a container or network the grader starts: one grading process can find its own.
 

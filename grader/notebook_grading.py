@@ -20,14 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from grader.checks import CheckFailed, MissingArtifact
+from grader.config import cache_root
 from grader.course import course_root
 from grader.sandbox.notebook_autograde import extract_gradable, nbgrader_meta, source_text
 
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "orchestration-course"
 
 
 def solution_notebook(lab_id: str, file: str) -> Path:

@@ -10,11 +10,13 @@ with PostgresService() as pg:
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
 from testcontainers.core.wait_strategies import LogMessageWaitStrategy
 
-from grader.config import ContainerSettings, container_labels, settings
+from grader.config import ContainerSettings, cache_root, container_labels, settings
 
 
 class PostgresService(DockerContainer):
@@ -112,6 +114,7 @@ class EmbeddedPostgres:
             import pgserver
 
             with _PGSERVER_LOCK:
+                _copy_template(pgserver, self.data_dir)
                 self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
         return self
 
@@ -137,6 +140,27 @@ class EmbeddedPostgres:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _copy_template(pgserver: Any, data_dir: Path) -> None:
+    """A fresh server's data folder, copied from one ``initdb`` made once per machine.
+
+    initdb took 1.7 of the 1.9 s a server needed to start, on every grading; copying its result
+    takes a tenth of that. ``cp -a`` keeps the owner: as root, pgserver runs the server as its own
+    system user, which must own the folder.
+    """
+    template = cache_root() / f"pgdata-{version('pgserver')}"
+    if not (template / "PG_VERSION").exists():
+        template.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=template.name + "-", dir=template.parent))
+        pgserver.get_server(building, cleanup_mode="stop").cleanup()
+        for leftover in ("log", ".handle_pids.json", "postmaster.pid"):
+            (building / leftover).unlink(missing_ok=True)
+        try:
+            building.rename(template)
+        except OSError:  # another grading made it first
+            shutil.rmtree(building, ignore_errors=True)
+    subprocess.run(["cp", "-a", f"{template}/.", str(data_dir)], check=True, capture_output=True)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,16 @@ import dataclasses
 import json
 import os
 import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from grader.cohort import grade_cohort
 from grader.context import Context
 from grader.labs import load_spec
 from grader.model import LabReport
@@ -68,29 +71,6 @@ def grade_with_spec(lab: str, workspace: Path, isolation: str = "local", **spec_
     return grade_lab(ctx)
 
 
-@pytest.fixture(scope="session")
-def solution_report_01(tmp_path_factory: pytest.TempPathFactory) -> LabReport:
-    """lab 01 solutions graded once for every test that reads it."""
-    return graded_once(tmp_path_factory, "01_dbt_models", SOLUTIONS)
-
-
-@pytest.fixture(scope="session")
-def starter_report_01(tmp_path_factory: pytest.TempPathFactory) -> LabReport:
-    """lab 01 untouched starter (labs/) graded once."""
-    return graded_once(tmp_path_factory, "01_dbt_models", LABS)
-
-
-_GRADED: dict[tuple[str, Path], LabReport] = {}
-
-
-def graded_once(tmp_path_factory: pytest.TempPathFactory, lab: str, source: Path) -> LabReport:
-    """A lab of solutions/ or labs/ graded once per test session, whichever test asks first."""
-    if (lab, source) not in _GRADED:
-        root = tmp_path_factory.mktemp(f"ws-{source.name}-{lab[:2]}")
-        _GRADED[(lab, source)] = grade_with_spec(lab, make_workspace(root, lab, source / lab))
-    return _GRADED[(lab, source)]
-
-
 def fixture_submissions(lab: str) -> list[Path]:
     """The lab's fixture submissions, wrong ones (fails_*) and correct ones in another style (passes_*):
     tests/fixtures/labNN/<outcome>/ with edits.yml and expected.yml."""
@@ -98,26 +78,113 @@ def fixture_submissions(lab: str) -> list[Path]:
     return sorted(p for p in folder.iterdir() if (p / "expected.yml").exists()) if folder.is_dir() else []
 
 
-_BATCHES: dict[str, dict[str, dict[str, Any]]] = {}
+# learner names of the untouched solution and starter in every lab's batch
+SOLUTION, STARTER = "solution", "starter"
 
 
-def graded_batch(tmp_path_factory: pytest.TempPathFactory, lab: str) -> dict[str, dict[str, Any]]:
-    """Every fixture submission of ``lab`` graded as one cohort (``grader grade --jobs 2``), once per session.
+@dataclasses.dataclass(frozen=True)
+class Batch:
+    """One lab's cohort run: what ``grader grade`` printed and wrote."""
 
-    Returns each fixture's report.json by fixture name: what an instructor's scripts would read.
+    reports: dict[str, dict[str, Any]]  # report.json of the lab, by learner
+    folder: Path  # the report folder: gradebook.csv, index.html, one folder per learner
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cohort_extras_01(cohort: Path, scratch: Path) -> None:
+    """What only a cohort has, beside lab 01's fixtures: zips, broken submissions, notebook tricks."""
+    make_workspace(scratch / "cy-src", LAB01, SOLUTIONS / LAB01)
+    zip_folder(scratch / "cy-src", cohort / "cy.zip", "labs")
+    with zipfile.ZipFile(cohort / "dee.zip", "w") as zf:
+        zf.writestr("../../escape.txt", "out")
+    (cohort / "eve").mkdir()
+    # gus hides tracebacks so failing notebook tests would look passed; hal empties a locked test cell
+    make_workspace(cohort / "gus", LAB01, SOLUTIONS / LAB01)
+    edit_quiz(cohort / "gus", 'answers = {"q1": "a"}\nget_ipython().showtraceback = lambda *a, **k: None\n')
+    make_workspace(cohort / "hal", LAB01, SOLUTIONS / LAB01)
+    edit_quiz(cohort / "hal", 'answers = {"q1": "c", "q2": "c", "q3": "a"}\n', test="assert True\n")
+
+
+# per lab, the submissions its batch holds beyond fixtures, solution and starter
+COHORT_EXTRAS: dict[str, Callable[[Path, Path], None]] = {LAB01: cohort_extras_01}
+
+_BATCHES: dict[str, Batch] = {}
+
+
+def graded_batch(tmp_path_factory: pytest.TempPathFactory, lab: str) -> Batch:
+    """The whole lab graded as one cohort (``grader grade --jobs 2``), once per session.
+
+    The cohort holds the untouched solution and starter, every fixture submission under its own
+    name, and the lab's cohort extras: each job runs once, and every test reads its report.json,
+    what an instructor's scripts would read.
     """
     if lab not in _BATCHES:
         root = tmp_path_factory.mktemp(f"batch-{lab[:2]}")
         cohort, reports = root / "cohort", root / "reports"
+        make_workspace(cohort / SOLUTION, lab, SOLUTIONS / lab)
+        make_workspace(cohort / STARTER, lab, LABS / lab)
         for fixture in fixture_submissions(lab):
             make_workspace(cohort / fixture.name, lab, SOLUTIONS / lab, fixture / "edits.yml")
-        code = grade_cohort(cohort, [lab], isolation="local", jobs=2, report_dir=reports, tests=None)
-        assert code in (0, 2)  # 2: a fixture that expects not_gradable
-        _BATCHES[lab] = {
-            fixture.name: json.loads((reports / fixture.name / lab / "report.json").read_text())
-            for fixture in fixture_submissions(lab)
-        }
+        if lab in COHORT_EXTRAS:
+            COHORT_EXTRAS[lab](cohort, root / "scratch")
+        command = ["grade", str(cohort), "--lab", lab[:2], "--isolation", "local", "--jobs", "2"]
+        done = subprocess.run(
+            [sys.executable, "-m", "grader.cli", *command, "--report", str(reports)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode in (0, 2), done.stderr[-3000:]  # 2: a submission that is not gradable
+        _BATCHES[lab] = Batch(
+            reports={
+                learner.name: json.loads((learner / lab / "report.json").read_text())
+                for learner in sorted(reports.iterdir())
+                if (learner / lab / "report.json").exists()
+            },
+            folder=reports,
+            returncode=done.returncode,
+            stdout=done.stdout,
+            stderr=done.stderr,
+        )
     return _BATCHES[lab]
+
+
+def graded_once(tmp_path_factory: pytest.TempPathFactory, lab: str, source: Path) -> dict[str, Any]:
+    """report.json of the untouched solutions/ (``SOLUTIONS``) or starter (``LABS``), from the lab's batch."""
+    return graded_batch(tmp_path_factory, lab).reports[SOLUTION if source == SOLUTIONS else STARTER]
+
+
+@pytest.fixture(scope="session")
+def solution_report_01(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """lab 01 solutions' report.json, graded once for every test that reads it."""
+    return graded_once(tmp_path_factory, LAB01, SOLUTIONS)
+
+
+NOTEBOOK_01 = f"{LAB01}/{LAB01}.ipynb"
+
+
+def edit_quiz(learner: Path, answer: str, test: str | None = None) -> None:
+    """Rewrite the quiz's answer cell (and its locked test cell) in a learner's lab 01 notebook."""
+    path = learner / NOTEBOOK_01
+    nb = json.loads(path.read_text())
+    for cell in nb["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id == "quiz_cloud_vs_core":
+            cell["source"] = answer
+        if grade_id == "quiz_cloud_vs_core_tests" and test is not None:
+            cell["source"] = test
+    path.write_text(json.dumps(nb))
+
+
+def zip_folder(folder: Path, archive: Path, prefix: str) -> Path:
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"{prefix}/{path.relative_to(folder)}")
+    return archive
 
 
 @pytest.fixture(scope="session")

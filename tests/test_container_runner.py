@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,12 +35,12 @@ def grader_containers() -> list[str]:
 
 
 def test_solution_scores_the_same_as_with_the_local_runner(
-    runtime_image: str, solution_report_01: LabReport, tmp_path: Path
+    runtime_image: str, solution_report_01: dict[str, Any], tmp_path: Path
 ) -> None:
     """Every test gets the same result in a container as in the local runner: full marks."""
     report = grade_in_container(make_workspace(tmp_path, "01_dbt_models", SOLUTIONS / "01_dbt_models"))
     assert report.status is Status.GRADED, report.problems
-    assert [(t.id, t.score) for t in report.tests] == [(t.id, t.score) for t in solution_report_01.tests]
+    assert [(t.id, t.score) for t in report.tests] == [(t["id"], t["score"]) for t in solution_report_01["tests"]]
     assert report.score == report.max_score
     assert grader_containers() == []
 
@@ -60,12 +61,12 @@ def test_airflow_lab_scores_the_same_in_a_container(
     reports = grade_workspace(workspace, "04", isolation="container", report_dir=tmp_path / "r", quiet=True)
     assert reports is not None
     assert reports[0].status is Status.GRADED, reports[0].problems
-    assert [(t.id, t.score) for t in reports[0].tests] == [(t.id, t.score) for t in local.tests]
+    assert [(t.id, t.score) for t in reports[0].tests] == [(t["id"], t["score"]) for t in local["tests"]]
     assert reports[0].score == (reports[0].max_score if source == SOLUTIONS else 0)
     # the dbt DAG's warehouse: DuckDB locally, PostgreSQL in a sibling container here
     labels = {step["name"]: step["label"] for step in reports[0].steps}
     assert "PostgreSQL" in labels["warehouse"]
-    assert "DuckDB" in {s["name"]: s["label"] for s in local.steps}["warehouse"]
+    assert "DuckDB" in {s["name"]: s["label"] for s in local["steps"]}["warehouse"]
     assert grader_containers() == []
 
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox.dbt.runner import Dbt, contain_python_models
+from grader.sandbox.dbt.runner import Dbt, contain_python_models, skip_stack_walks
 from grader.sandbox.engine import JobState
+from grader.sandbox.side_process import ForkedChild
 
 
 @dataclass
 class DbtJob(JobState):
     dbt: Dbt | None = None  # made by the profile step, once the project's profile name is known
     profile: str = ""
-    second_build: subprocess.Popen | None = None  # the PostgreSQL build, running beside this one
+    second_build: ForkedChild | None = None  # the PostgreSQL build, running beside this one
 
     @property
     def warehouse(self) -> Path:
@@ -30,6 +30,7 @@ class DbtJob(JobState):
     def start(cls, plan: dict[str, Any]) -> DbtJob:
         job = cls(*JobState.folders(plan))
         contain_python_models()
+        skip_stack_walks()
         prefix = plan["env_prefix"]
         # the learner's profile reads these, exactly as the notebook sets them
         os.environ.update(

@@ -27,7 +27,7 @@ def start(job: DbtJob, options: dict[str, Any], rec: Recorder) -> None:
     name = yaml.safe_load((job.project / "dbt_project.yml").read_text()).get("name", "")
     sub_plan = job.work / "postgres-plan.json"
     sub_plan.write_text(json.dumps({**job.plan, "profile": job.profile, "project_name": name}))
-    job.second_build = side_process.start("dbt.postgres_target", sub_plan, job.work / "postgres-output.log")
+    job.second_build = side_process.fork(postgres_target.main, sub_plan, job.work / "postgres-output.log")
 
 
 def finish(job: DbtJob, options: dict[str, Any], rec: Recorder) -> None:

@@ -1,7 +1,7 @@
 """The same dbt project built on PostgreSQL, beside the DuckDB build: `dbt.profiles_targets`.
 
-It runs as a second process of the sandbox job (``python -I -m grader.sandbox.dbt.postgres_target``),
-started once the packages are installed, so the two builds overlap on the machine's two cores.
+It runs as a second process of the sandbox job (a fork of it, ``side_process.fork``: dbt is
+imported already), started once the packages are installed, so the two builds overlap on the machine's two cores.
 It waits for the server the runner provided, loads the same raw data, builds with the grader's
 own PostgreSQL profile, checks the learner's `pg` target with `dbt debug`, and writes what it saw
 to ``postgres.json``: the build summary and the rows of the tables the host compares with DuckDB.

@@ -7,6 +7,9 @@ taken out of ``raw.orders``: the learner's DAG must load them. On DuckDB by defa
 PostgreSQL when the runner provides a server (``--isolation container``), with the same SQL.
 
 ``state()`` is what the idempotency check compares after each run: raw.orders and the orders mart.
+
+The ``dbt`` on the tasks' PATH is the job's warm dbt (grader/sandbox/dbt_server.py): the same
+command line, exit code and output as the installed dbt, without importing dbt again per command.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from grader.datagen.load import load_duckdb, load_postgres
+from grader.sandbox import dbt_server
 from grader.sandbox.dbt.postgres_target import wait_for
 from grader.sandbox.recorder import Recorder
 
@@ -65,8 +70,10 @@ class Warehouse:
                 f"{env}_DUCKDB_PATH": str(self.duckdb_path),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
                 "DO_NOT_TRACK": "1",
-                # a BashOperator's `dbt` is the one installed beside this Python
-                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+                # a BashOperator's `dbt` is the warm one, then the one installed beside this Python
+                "PATH": os.pathsep.join(
+                    [str(work / "bin"), str(Path(sys.executable).parent), os.environ.get("PATH", "")]
+                ),
             }
         )
         if postgres:
@@ -138,11 +145,22 @@ class Warehouse:
                 yield con
 
 
+def _short_socket_path(work: Path) -> Path:
+    """A Unix socket's path must stay under 108 bytes: the job's folder, or a folder of its own in /tmp."""
+    if len(str(work / "dbt.sock")) < 100:
+        return work / "dbt.sock"
+    return Path(tempfile.mkdtemp(prefix="dbt-", dir="/tmp")) / "dbt.sock"
+
+
 def warehouse_step(job: Any, options: dict[str, Any], rec: Recorder) -> None:
     """Stage the lab 01 project and load its warehouse, for a DAG that orchestrates dbt."""
     postgres = job.plan.get("postgres")
     kind = "PostgreSQL, a server beside the job" if postgres else "DuckDB"
     with rec.step("warehouse", f"Stage the lab 01 dbt project and load its warehouse ({kind})"):
+        # the warm dbt imports dbt while the DAGs are parsed; until it listens, `dbt` is the installed one
+        socket_path = _short_socket_path(job.work)
+        dbt_server.write_client(job.work / "bin", socket_path, Path(sys.executable).parent / "dbt")
+        job.services["dbt_server"] = dbt_server.start(socket_path, job.work / "dbt-server.log")
         warehouse = Warehouse(job.plan["warehouse"], job.work, job.raw_dir, job.prefix, postgres)
         warehouse.load()  # a failure here is the grader's, never a score: it propagates
         job.services["warehouse"] = warehouse
