@@ -16,10 +16,11 @@ hidden tests back, runs every cell with a timeout and scores each test cell. Aro
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -102,11 +103,9 @@ def grade(options: dict[str, Any], result: dict[str, Any]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(submitted, indent=1))
     start = time.monotonic()
-    done = subprocess.run(
+    failure = _autograde(
+        course,
         [
-            sys.executable,
-            "-m",
-            "nbgrader",
             "autograde",
             assignment,
             "--student",
@@ -116,19 +115,11 @@ def grade(options: dict[str, Any], result: dict[str, Any]) -> None:
             "--force",
             "--log-level=ERROR",
         ],
-        cwd=course,
-        # nbgrader runs `alembic` for its database: the environment's own bin/ comes first
-        env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=float(options.get("timeout_s", 180)),
-        check=False,
     )
     result["autograde_s"] = round(time.monotonic() - start, 2)
     graded = course / "autograded" / STUDENT / assignment / name
-    if done.returncode != 0 or not graded.exists():
-        result["error"] = "nbgrader autograde failed: " + (done.stderr or done.stdout)[-1500:]
+    if failure is not None or not graded.exists():
+        result["error"] = "nbgrader autograde failed: " + (failure or "it wrote no graded notebook")[-1500:]
         return
     errors = _errors(json.loads(graded.read_text()))
     from nbgrader.api import Gradebook
@@ -144,6 +135,28 @@ def grade(options: dict[str, Any], result: dict[str, Any]) -> None:
                 "error": errors.get(cell_id),
             }
     result["ok"] = True
+
+
+def _autograde(course: Path, argv: list[str]) -> str | None:
+    """``nbgrader autograde`` in this process (nbgrader is imported once, not twice); what went wrong, or None.
+
+    The kernel that runs the learner's cells is still a process of its own, started by nbgrader.
+    """
+    # nbgrader runs `alembic` for a new gradebook: the environment's own bin/ comes first
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.chdir(course)
+    said = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            from nbgrader.apps.nbgraderapp import NbGraderApp
+
+            NbGraderApp.launch_instance(argv=argv)
+    except SystemExit as exit_:
+        if exit_.code not in (None, 0):
+            return said.getvalue() or f"nbgrader exited with {exit_.code}"
+    except Exception as exc:
+        return f"{said.getvalue()}{type(exc).__name__}: {exc}"
+    return None
 
 
 def _complete(learner: dict[str, Any], source: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
