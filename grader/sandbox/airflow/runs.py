@@ -23,6 +23,22 @@ def snapshot_db(db_file: Path, copy: Path) -> None:
         source.backup(target)
 
 
+def warm_execution_api() -> None:
+    """Build Airflow's in-process execution API once, here, for every forked child that runs a DAG.
+
+    ``dag.test()`` talks to it for every task; building it (FastAPI routes for every API version)
+    took 4 s on the first task of each forked child, and lab 04 forks one child for its runs and
+    one for the learner's tests. The app is cached (``in_process_api_server``); the thread that
+    serves it starts on first use, in the child, so forking after this is safe.
+    """
+    from airflow.sdk.execution_time.supervisor import in_process_api_server
+
+    app = in_process_api_server().app
+    initialize = getattr(app, "_cadwyn_initialize", None)  # route generation, done on the first request
+    if callable(initialize) and not getattr(app, "_cadwyn_initialized", True):
+        initialize()
+
+
 def call(call: dict[str, Any]) -> dict[str, Any]:
     """One of the learner's functions with the grader's arguments: its value, or the error it raised."""
     try:

@@ -9,7 +9,7 @@ from typing import Any
 from grader.datagen import generate
 from grader.sandbox.airflow import describe
 from grader.sandbox.airflow.job import AirflowJob
-from grader.sandbox.airflow.runs import call, run_dag, snapshot_db
+from grader.sandbox.airflow.runs import call, run_dag, snapshot_db, warm_execution_api
 from grader.sandbox.forked import map_in_fork
 from grader.sandbox.recorder import Recorder, StepFailed, summary
 
@@ -80,6 +80,7 @@ def database(job: AirflowJob, options: dict[str, Any], rec: Recorder) -> None:
 
         db.initdb()
         snapshot_db(job.home / "airflow.db", job.home / "airflow.fresh.db")  # a fresh start for later steps
+        warm_execution_api()
 
 
 def runs(job: AirflowJob, options: dict[str, Any], rec: Recorder) -> None:
