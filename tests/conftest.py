@@ -32,13 +32,18 @@ IGNORE = shutil.ignore_patterns("target", "dbt_packages", "logs", "data", "*.duc
 def make_workspace(root: Path, lab: str, source: Path, edits: Path | None = None) -> Path:
     """Copy ``source`` (a lab folder) into ``root/lab``, then apply the ``edits`` file.
 
-    An edit replaces ``find`` (exactly once in ``file``) with ``replace``, or ``create``s a new file.
+    An edit replaces ``find`` (exactly once in ``file``) with ``replace``, ``create``s a new file,
+    or ``write``s a whole file the lab has (a learner's own version of it, written from labs/).
     """
     target = root / lab
     shutil.copytree(source, target, ignore=IGNORE)
     if edits is not None:
         for edit in yaml.safe_load(edits.read_text())["edits"]:
             path = target / edit["file"]
+            if "write" in edit:  # the learner's whole version of one of the lab's files
+                assert path.exists(), f"{edits}: {edit['file']} is not a file of the lab"
+                path.write_text(edit["write"])
+                continue
             if "create" in edit:  # a file of the learner's own, next to the lab's
                 assert not path.exists(), f"{edits}: {edit['file']} exists already"
                 path.parent.mkdir(parents=True, exist_ok=True)

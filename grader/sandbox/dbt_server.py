@@ -12,6 +12,9 @@ installed dbt. When the client is killed (a task's timeout), the server kills it
 no server answers, the client runs the installed dbt itself.
 
     python -I -m grader.sandbox.dbt_server SOCKET     (the job starts it; ``start`` does)
+
+The notebooks' ``dbt()`` helper (grader/lab_tools.py) uses the same server, started by the kernel.
+The server ends when the process that started it does.
 """
 
 from __future__ import annotations
@@ -72,12 +75,22 @@ def serve(socket_path: str) -> None:
     from dbt.cli.main import cli  # the point of the server: imported once
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished handlers are reaped by the kernel
+    parent = os.getppid()
     listener = socket.socket(socket.AF_UNIX)
     listener.bind(socket_path + ".new")
     listener.listen(16)
+    listener.settimeout(1.0)
     os.rename(socket_path + ".new", socket_path)  # clients see the socket only when it accepts
     while True:
-        conn, _ = listener.accept()
+        try:
+            conn, _ = listener.accept()
+        except TimeoutError:
+            if os.getppid() != parent:  # the job (or the notebook's kernel) is gone: so is the server
+                with contextlib.suppress(OSError):
+                    os.unlink(socket_path)
+                return
+            continue
+        conn.setblocking(True)
         if os.fork() == 0:
             listener.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)

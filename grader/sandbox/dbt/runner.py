@@ -79,6 +79,7 @@ class Dbt:
         return inv
 
     def show(self, args: list[str], limit: int = 500) -> dict[str, Any]:
+        self._forget_inline_nodes()
         # --no-write-json: a probe's manifest and run results are never read, and writing them
         # took half of each probe's time
         inv = self.invoke(
@@ -95,6 +96,21 @@ class Dbt:
             "columns": list(table.column_names),
             "rows": [[plain(v) for v in row] for row in table.rows],
         }
+
+    def _forget_inline_nodes(self) -> None:
+        """Take out what an earlier ``show --inline`` left in the shared manifest.
+
+        dbt removes its inline node after a run, but not when the SQL failed to compile (a macro
+        the learner renamed, say): the next inline probe then failed with "dbt found two
+        sql_operations with the name inline_query", and one broken macro cost the points of every
+        macro probed after it.
+        """
+        if self.manifest is None:
+            return
+        for unique_id in [
+            u for u in self.manifest.nodes if u.startswith("sql_operation.") and u.endswith(".inline_query")
+        ]:
+            del self.manifest.nodes[unique_id]
 
 
 def first_error(inv: Invocation) -> str:

@@ -1,2 +1,2 @@
 -- One row per customer with their country and order history.
--- TODO: join stg_customers, the countries seed and an order summary from ref('orders') (exercise 5.3)
+-- TODO: join stg_customers, the countries seed and an order summary from ref('orders'): first_ordered_at, order_count, lifetime_revenue as the sum of revenue (exercise 5.3)

@@ -1,5 +1,5 @@
 -- One row per customer with their country and order history.
--- BEGIN SOLUTION: join stg_customers, the countries seed and an order summary from ref('orders') (exercise 5.3)
+-- BEGIN SOLUTION: join stg_customers, the countries seed and an order summary from ref('orders'): first_ordered_at, order_count, lifetime_revenue as the sum of revenue (exercise 5.3)
 with customers as (
     select * from {{ ref('stg_customers') }}
 ),

@@ -1,6 +1,6 @@
 -- One row per order. Incremental: a run only reads rows loaded after the newest row already
 -- here. Filtering on loaded_at, not ordered_at, is what catches late-arriving orders.
--- BEGIN SOLUTION: an incremental model with unique_key order_id that filters on loaded_at when is_incremental() (exercise 6.1)
+-- BEGIN SOLUTION: an incremental model with unique_key order_id that filters on loaded_at when is_incremental(); columns order_id, customer_id, ordered_at, status, item_count, order_total, revenue (0 for a returned order), loaded_at (exercise 6.1)
 {{ config(materialized='incremental', unique_key='order_id', on_schema_change='fail') }}
 
 with orders as (
