@@ -10,7 +10,6 @@ import json
 import os
 import shlex
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -103,14 +102,12 @@ def _dbt_command() -> str:
     imported once per notebook instead of once per cell: 2-3 s less per command. When the
     server is not up (yet), the client runs the installed dbt itself.
     """
-    installed = Path(sys.executable).with_name("dbt")
     if "client" not in _warm:
-        from grader.sandbox import dbt_server
+        from grader.sandbox.dbt_server import start_warm_dbt
 
         folder = Path(tempfile.mkdtemp(prefix="dbt-"))
-        _warm["server"] = dbt_server.start(folder / "dbt.sock", folder / "server.log")
-        _warm["client"] = dbt_server.write_client(folder / "bin", folder / "dbt.sock", installed)
-        dbt_server.wait_until_ready(folder / "dbt.sock", _warm["server"], timeout_s=30)
+        _warm["server"] = start_warm_dbt(folder / "bin", folder / "server.log", wait_s=30)
+        _warm["client"] = folder / "bin" / "dbt"
     return str(_warm["client"])
 
 

@@ -144,6 +144,10 @@ def warehouse_setup(lab_dir: str | Path = ".", project: str | Path = "../01_dbt_
     spec = {"project_files": project_files(source), "day": day, "bad_day": bad_day}
     warehouse = Warehouse(spec, work, raw, "FERNHILL", None)
     warehouse.load()
+    # the `dbt` the DAG's BashOperators find first on PATH: dbt imported once, not once per command
+    from grader.sandbox.dbt_server import start_warm_dbt
+
+    start_warm_dbt(work / "bin", work / "dbt-server.log")
     print(f"dbt project copied from {source} to .warehouse/dbt_project; DuckDB warehouse .warehouse/warehouse.duckdb")
     print(f"the day to load: {day}; the bad delivery: {bad_day}")
     return warehouse

@@ -29,6 +29,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -69,6 +70,26 @@ def start(socket_path: Path, log_file: Path) -> subprocess.Popen:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+
+
+def start_warm_dbt(bin_dir: Path, log_file: Path, *, wait_s: float = 0) -> subprocess.Popen:
+    """A server, and its client as ``bin_dir/dbt`` (put ``bin_dir`` first on PATH): the one-call setup.
+
+    ``wait_s``: how long to wait for the server to listen (until then the client runs the installed dbt).
+    """
+    socket_path = _short_socket_path(bin_dir.parent)
+    write_client(bin_dir, socket_path, Path(sys.executable).parent / "dbt")
+    server = start(socket_path, log_file)
+    if wait_s:
+        wait_until_ready(socket_path, server, timeout_s=wait_s)
+    return server
+
+
+def _short_socket_path(folder: Path) -> Path:
+    """A Unix socket's path must stay under 108 bytes: ``folder``, or a folder of its own in /tmp."""
+    if len(str(folder / "dbt.sock")) < 100:
+        return folder / "dbt.sock"
+    return Path(tempfile.mkdtemp(prefix="dbt-", dir="/tmp")) / "dbt.sock"
 
 
 def serve(socket_path: str) -> None:

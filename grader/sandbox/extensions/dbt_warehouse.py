@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -145,22 +144,13 @@ class Warehouse:
                 yield con
 
 
-def _short_socket_path(work: Path) -> Path:
-    """A Unix socket's path must stay under 108 bytes: the job's folder, or a folder of its own in /tmp."""
-    if len(str(work / "dbt.sock")) < 100:
-        return work / "dbt.sock"
-    return Path(tempfile.mkdtemp(prefix="dbt-", dir="/tmp")) / "dbt.sock"
-
-
 def warehouse_step(job: Any, options: dict[str, Any], rec: Recorder) -> None:
     """Stage the lab 01 project and load its warehouse, for a DAG that orchestrates dbt."""
     postgres = job.plan.get("postgres")
     kind = "PostgreSQL, a server beside the job" if postgres else "DuckDB"
     with rec.step("warehouse", f"Stage the lab 01 dbt project and load its warehouse ({kind})"):
         # the warm dbt imports dbt while the DAGs are parsed; until it listens, `dbt` is the installed one
-        socket_path = _short_socket_path(job.work)
-        dbt_server.write_client(job.work / "bin", socket_path, Path(sys.executable).parent / "dbt")
-        job.services["dbt_server"] = dbt_server.start(socket_path, job.work / "dbt-server.log")
+        job.services["dbt_server"] = dbt_server.start_warm_dbt(job.work / "bin", job.work / "dbt-server.log")
         warehouse = Warehouse(job.plan["warehouse"], job.work, job.raw_dir, job.prefix, postgres)
         warehouse.load()  # a failure here is the grader's, never a score: it propagates
         job.services["warehouse"] = warehouse
