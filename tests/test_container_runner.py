@@ -6,13 +6,15 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from grader.config import OWNER_LABEL, settings
-from grader.grading import grade_workspace
 from grader.model import LabReport, Status
 from tests.conftest import LAB01, LABS, SOLUTIONS, grade_with_spec, graded_once, make_workspace
 
@@ -34,42 +36,6 @@ def grader_containers() -> list[str]:
     return listed[0] + listed[1]
 
 
-def test_solution_scores_the_same_as_with_the_local_runner(
-    runtime_image: str, solution_report_01: dict[str, Any], tmp_path: Path
-) -> None:
-    """Every test gets the same result in a container as in the local runner: full marks."""
-    report = grade_in_container(make_workspace(tmp_path, "01_dbt_models", SOLUTIONS / "01_dbt_models"))
-    assert report.status is Status.GRADED, report.problems
-    assert [(t.id, t.score) for t in report.tests] == [(t["id"], t["score"]) for t in solution_report_01["tests"]]
-    assert report.score == report.max_score
-    assert grader_containers() == []
-
-
-def test_starter_scores_zero_in_a_container(runtime_image: str, tmp_path: Path) -> None:
-    """The untouched starter scores 0 in a container too."""
-    report = grade_in_container(make_workspace(tmp_path, "01_dbt_models", LABS / "01_dbt_models"))
-    assert (report.status, report.score) == (Status.GRADED, 0)
-
-
-@pytest.mark.parametrize("source", [SOLUTIONS, LABS], ids=["solution", "starter"])
-def test_airflow_lab_scores_the_same_in_a_container(
-    runtime_image: str, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, source: Path
-) -> None:
-    """Lab 04's DAGs parse and run in the container as they do locally: full marks, and 0 for the starter."""
-    local = graded_once(tmp_path_factory, "04_airflow_dags", source)
-    workspace = make_workspace(tmp_path, "04_airflow_dags", source / "04_airflow_dags")
-    reports = grade_workspace(workspace, "04", isolation="container", report_dir=tmp_path / "r", quiet=True)
-    assert reports is not None
-    assert reports[0].status is Status.GRADED, reports[0].problems
-    assert [(t.id, t.score) for t in reports[0].tests] == [(t["id"], t["score"]) for t in local["tests"]]
-    assert reports[0].score == (reports[0].max_score if source == SOLUTIONS else 0)
-    # the dbt DAG's warehouse: DuckDB locally, PostgreSQL in a sibling container here
-    labels = {step["name"]: step["label"] for step in reports[0].steps}
-    assert "PostgreSQL" in labels["warehouse"]
-    assert "DuckDB" in {s["name"]: s["label"] for s in local["steps"]}["warehouse"]
-    assert grader_containers() == []
-
-
 # (a model that never ends is the fork bomb's case in test_hostile_submissions.py: the same wall-time stop)
 HOSTILE_MODELS = {
     "allocates_10_gb": "    hog = bytearray(10 * 1024**3)\n    hog[::4096] = b'x' * len(hog[::4096])\n",
@@ -77,19 +43,90 @@ HOSTILE_MODELS = {
         "    import urllib.request\n    urllib.request.urlopen('http://example.com', timeout=5).read()\n"
     ),
 }
+LAB04 = "04_airflow_dags"
+_CONTAINED: dict[str, LabReport] = {}
 
 
-@pytest.mark.parametrize("behaviour", list(HOSTILE_MODELS))
-def test_hostile_python_model_is_contained(runtime_image: str, tmp_path: Path, behaviour: str) -> None:
-    """A Python model that hogs memory or calls out is stopped; the rest is graded; no container stays."""
-    ws = make_workspace(tmp_path, "01_dbt_models", SOLUTIONS / "01_dbt_models")
-    model = ws / "01_dbt_models" / "warehouse" / "models" / "marts" / "customer_segments.py"
-    model.write_text(
+def hostile_model_workspace(root: Path, behaviour: str) -> Path:
+    ws = make_workspace(root, LAB01, SOLUTIONS / LAB01)
+    (ws / LAB01 / "warehouse" / "models" / "marts" / "customer_segments.py").write_text(
         "def model(dbt, session):\n    dbt.config(materialized='table')\n"
         + HOSTILE_MODELS[behaviour]
         + "    return dbt.ref('customers').df()\n"
     )
-    report = grade_in_container(ws, timeout_s=60)
+    return ws
+
+
+def graded_in_containers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LabReport]:
+    """Every container grading of this module, two at a time, once per session.
+
+    Much of a container grading is waiting (the container's start, its PostgreSQL sibling), so
+    two at a time take little longer than one. The longest (lab 04) go first.
+    """
+    if not _CONTAINED:
+        root = tmp_path_factory.mktemp("contained")
+        gradings: dict[str, Callable[[], LabReport]] = {
+            "04-solution": lambda: grade_with_spec(
+                LAB04, make_workspace(root / "s04", LAB04, SOLUTIONS / LAB04), "container"
+            ),
+            "04-starter": lambda: grade_with_spec(
+                LAB04, make_workspace(root / "t04", LAB04, LABS / LAB04), "container"
+            ),
+            "01-solution": lambda: grade_in_container(make_workspace(root / "s01", LAB01, SOLUTIONS / LAB01)),
+            "01-starter": lambda: grade_in_container(make_workspace(root / "t01", LAB01, LABS / LAB01)),
+            **{
+                behaviour: partial(
+                    grade_in_container, hostile_model_workspace(root / behaviour, behaviour), timeout_s=60
+                )
+                for behaviour in HOSTILE_MODELS
+            },
+        }
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {name: pool.submit(grade) for name, grade in gradings.items()}
+            _CONTAINED.update({name: future.result() for name, future in futures.items()})
+    return _CONTAINED
+
+
+def test_solution_scores_the_same_as_with_the_local_runner(
+    runtime_image: str, solution_report_01: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every test gets the same result in a container as in the local runner: full marks."""
+    report = graded_in_containers(tmp_path_factory)["01-solution"]
+    assert report.status is Status.GRADED, report.problems
+    assert [(t.id, t.score) for t in report.tests] == [(t["id"], t["score"]) for t in solution_report_01["tests"]]
+    assert report.score == report.max_score
+    assert grader_containers() == []
+
+
+def test_starter_scores_zero_in_a_container(runtime_image: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The untouched starter scores 0 in a container too."""
+    report = graded_in_containers(tmp_path_factory)["01-starter"]
+    assert (report.status, report.score) == (Status.GRADED, 0)
+
+
+@pytest.mark.parametrize("source", [SOLUTIONS, LABS], ids=["solution", "starter"])
+def test_airflow_lab_scores_the_same_in_a_container(
+    runtime_image: str, tmp_path_factory: pytest.TempPathFactory, source: Path
+) -> None:
+    """Lab 04's DAGs parse and run in the container as they do locally: full marks, and 0 for the starter."""
+    local = graded_once(tmp_path_factory, LAB04, source)
+    report = graded_in_containers(tmp_path_factory)["04-solution" if source == SOLUTIONS else "04-starter"]
+    assert report.status is Status.GRADED, report.problems
+    assert [(t.id, t.score) for t in report.tests] == [(t["id"], t["score"]) for t in local["tests"]]
+    assert report.score == (report.max_score if source == SOLUTIONS else 0)
+    # the dbt DAG's warehouse: DuckDB locally, PostgreSQL in a sibling container here
+    labels = {step["name"]: step["label"] for step in report.steps}
+    assert "PostgreSQL" in labels["warehouse"]
+    assert "DuckDB" in {s["name"]: s["label"] for s in local["steps"]}["warehouse"]
+    assert grader_containers() == []
+
+
+@pytest.mark.parametrize("behaviour", list(HOSTILE_MODELS))
+def test_hostile_python_model_is_contained(
+    runtime_image: str, tmp_path_factory: pytest.TempPathFactory, behaviour: str
+) -> None:
+    """A Python model that hogs memory or calls out is stopped; the rest is graded; no container stays."""
+    report = graded_in_containers(tmp_path_factory)[behaviour]
     assert report.status is Status.GRADED, report.problems
     assert report.tiers["definition"].score == report.tiers["definition"].max_score
     segments = next(t for t in report.tests if t.id == "integration.python_model_segments_customers")
