@@ -8,6 +8,7 @@ task that never finishes (SIGALRM ignored too).
 
 from __future__ import annotations
 
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,8 +28,10 @@ RUN_TIMEOUT_S = 45  # each DAG run's deadline: above a dbt build's run, below a 
 
 HOSTILE_DAG_FILES = {
     "dags/loops_forever.py": "while True:\n    pass\n",
+    # ... after starting a process in a session of its own, which must not outlive the import's deadline
     "dags/ignores_the_alarm.py": (
-        "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n"
+        "import signal, subprocess\nsubprocess.Popen(['sleep', '86399'], start_new_session=True)\n"
+        "signal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n"
     ),
     "dags/exits_quietly.py": "import sys\nsys.exit(0)\n",
     "dags/exits_hard.py": "import os\nos._exit(3)\n",
@@ -104,3 +107,5 @@ def test_hostile_dags_are_contained_with_both_runners(runtime_image: str, tmp_pa
         )
     assert_contained(local)
     assert_contained(contained)
+    left = subprocess.run(["pgrep", "-f", "sleep 86399"], capture_output=True, text=True, check=False).stdout.split()
+    assert not left, f"the import's own process outlived it: {left}"

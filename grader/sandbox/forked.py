@@ -12,6 +12,7 @@ after a call that had to be stopped does a new child take over the remaining one
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -56,7 +57,7 @@ def _one_child(fn: Callable[[Any], Any], items: list[Any], timeout_s: float) -> 
         while len(results) < len(items):
             chunk = _read_some(read_end, deadline)
             if chunk is None:
-                os.kill(pid, signal.SIGKILL)
+                _kill_tree(pid)
                 return [*results, ForkResult(problem=f"did not finish within {timeout_s:.0f} s and was stopped")]
             if not chunk:  # the child is gone before answering this call
                 return [*results, ForkResult(problem="ended the process before finishing")]
@@ -69,6 +70,21 @@ def _one_child(fn: Callable[[Any], Any], items: list[Any], timeout_s: float) -> 
     finally:
         os.close(read_end)
         os.waitpid(pid, 0)
+
+
+def _kill_tree(pid: int) -> None:
+    """The child and every process it started, even one in a session of its own (which the runner's
+    kill of the job's process group would miss): found before the child dies and its own are orphaned."""
+    try:
+        import psutil
+
+        family = psutil.Process(pid).children(recursive=True)
+    except Exception:  # psutil missing or the child already gone: the child alone
+        family = []
+    os.kill(pid, signal.SIGKILL)
+    for process in family:
+        with contextlib.suppress(Exception):
+            process.kill()
 
 
 def _payload(fn: Callable[[Any], Any], item: Any) -> bytes:
