@@ -21,7 +21,12 @@ from grader.submissions import Submission, find_submissions
 def grade_cohort(
     submissions: Path, labs: list[str], *, isolation: str, jobs: int, report_dir: Path, tests: Path | None
 ) -> int:
-    """Returns 0 when every submission was graded (whatever the scores), 2 otherwise."""
+    """Returns 0 when every submission was graded (whatever the scores), 2 otherwise.
+
+    A submission judged not gradable (no lab folder, a broken archive, a project that does not
+    parse) was graded: its verdict and reason are in its report and the gradebook. Exit 2 means a
+    grading could not reach a verdict: an infrastructure error, or two entries claiming one name.
+    """
     if not submissions.is_dir():
         print(f"grader: {submissions} is not a folder of submissions", file=sys.stderr)
         return 2
@@ -31,7 +36,10 @@ def grade_cohort(
         print(f"grader: {exc}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="cohort-") as scratch:
-        found = find_submissions(submissions, Path(scratch))
+        intake = find_submissions(submissions, Path(scratch))
+        found = intake.submissions
+        for skipped in intake.skipped:
+            print(f"skipped {skipped.entry}: {skipped.reason}", file=sys.stderr)
 
         def grade(sub: Submission) -> tuple[str, list[LabReport]]:
             return sub.learner, _grade_submission(sub, wanted, isolation, report_dir / sub.learner, tests)
@@ -47,9 +55,9 @@ def grade_cohort(
                 scores = ", ".join(f"{r.lab}: {r.score:g}/{r.max_score:g} ({r.status.value})" for r in reports)
                 print(f"{_bar(done, len(found))} [{done}/{len(found)}] {name}: {scores}", file=sys.stderr, flush=True)
     _write_gradebook(report_dir / "gradebook.csv", results, wanted)
-    (report_dir / "index.html").write_text(cohort_page(results, wanted))
+    (report_dir / "index.html").write_text(cohort_page(results, wanted, skipped=intake.skipped))
     print(f"gradebook: {report_dir / 'gradebook.csv'}; overview: {report_dir / 'index.html'}", file=sys.stderr)
-    graded = all(r.status.value == "graded" for reports in results.values() for r in reports)
+    graded = all(r.status is not Status.ERROR for reports in results.values() for r in reports)
     return 0 if graded else 2
 
 
@@ -57,10 +65,9 @@ def _grade_submission(
     sub: Submission, labs: list[str], isolation: str, report_dir: Path, tests: Path | None
 ) -> list[LabReport]:
     if sub.workspace is None:
+        status = Status.ERROR if sub.duplicate else Status.NOT_GRADABLE
         unopened = [
-            LabReport(
-                lab=lab, workspace=sub.learner, isolation=isolation, status=Status.NOT_GRADABLE, problems=(sub.problem,)
-            )
+            LabReport(lab=lab, workspace=sub.source, isolation=isolation, status=status, problems=(sub.problem,))
             for lab in labs
         ]
         for report in unopened:
@@ -69,7 +76,7 @@ def _grade_submission(
     reports: list[LabReport] = []
     for lab in labs:
         graded = grade_workspace(
-            sub.workspace, lab, isolation=isolation, report_dir=report_dir, tests=tests, quiet=True
+            sub.workspace, lab, isolation=isolation, report_dir=report_dir, tests=tests, quiet=True, label=sub.source
         )
         reports += graded or []
     return reports

@@ -32,6 +32,7 @@ class Context:
     runner: Runner
     on_progress: Callable[[str], None]
     extra_check_modules: list[Any] = field(default_factory=list)
+    label: str = ""  # how messages name the workspace (a cohort's alice.zip, not its scratch folder)
     work_dir: Path | None = None
     lab_dir: Path | None = None
     staged_lab: Path | None = None
@@ -40,5 +41,10 @@ class Context:
     results: list[TestResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     job_steps: list[dict] = field(default_factory=list)
+    work: dict[str, Any] | None = None  # the learner's lineage or DAGs, drawn on the feedback page
     job_options: dict[str, Any] = field(default_factory=dict)  # added to the job's plan by earlier steps
     options: dict[str, Any] = field(default_factory=dict)  # the lab's options, built when grading starts
+
+    @property
+    def shown_workspace(self) -> str:
+        return self.label or str(self.workspace)

@@ -30,7 +30,9 @@ def grade_workspace(
     tests: Path | None = None,
     keep_work: bool = False,
     quiet: bool = False,
+    label: str = "",
 ) -> list[LabReport] | None:
+    """Grade and write the reports of one lab (or all); ``label`` names the workspace in messages."""
     try:
         labs = lab_ids(lab)
     except UnknownLab as exc:
@@ -48,7 +50,11 @@ def grade_workspace(
             runner = get_runner(isolation)
         except RunnerUnavailable as exc:
             report = LabReport(
-                lab=lab_id, workspace=str(workspace), isolation=isolation, status=Status.ERROR, problems=(str(exc),)
+                lab=lab_id,
+                workspace=label or str(workspace),
+                isolation=isolation,
+                status=Status.ERROR,
+                problems=(str(exc),),
             )
         else:
             emit(f"Grading {workspace / lab_id} ({isolation})")
@@ -59,6 +65,7 @@ def grade_workspace(
                 runner=runner,
                 on_progress=emit,
                 extra_check_modules=pack,
+                label=label,
             )
             report = grade_lab(ctx, keep_work=keep_work)
         path = write_reports(report, report_dir / lab_id)

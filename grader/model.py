@@ -35,6 +35,7 @@ class TestResult:
     max_score: float
     status: str  # passed | failed | error
     message: str
+    title: str = ""  # the check's one-sentence description (report.json extra field)
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -59,6 +60,7 @@ class LabReport:
     duration_s: float = 0.0
     problems: tuple[str, ...] = field(default=())  # why not gradable / what went wrong, in plain words
     steps: tuple[dict, ...] = field(default=())  # the sandbox job's steps, for the feedback page
+    work: dict | None = None  # the learner's lineage or DAG graph (grader/reports/work_graph.py), when drawn
 
     @property
     def score(self) -> float:
@@ -79,6 +81,24 @@ class LabReport:
                 )
         return out
 
+    @classmethod
+    def from_json(cls, data: dict) -> LabReport:
+        """A report read back from report.json (to render its pages again, say)."""
+        tests = tuple(
+            TestResult(**{**t, "tier": Tier(t["tier"]), "concepts": tuple(t["concepts"])}) for t in data["tests"]
+        )
+        return cls(
+            lab=data["lab"],
+            workspace=data["workspace"],
+            isolation=data["isolation"],
+            status=Status(data["status"]),
+            tests=tests,
+            duration_s=data.get("duration_s", 0.0),
+            problems=tuple(data.get("problems", ())),
+            steps=tuple(data.get("steps", ())),
+            work=data.get("work"),
+        )
+
     def to_json(self) -> dict:
         """The report.json document of the grader contract (schema 1), plus extra fields."""
         return {
@@ -94,4 +114,5 @@ class LabReport:
             "duration_s": round(self.duration_s, 2),
             "problems": list(self.problems),
             "steps": list(self.steps),
+            **({"work": self.work} if self.work else {}),
         }

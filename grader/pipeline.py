@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grader.context import Context, Stop
 from grader.model import LabReport, Status
-from grader.steps import judge, locate_lab, prepare_notebook, run_job, stage_submission
+from grader.steps import draw_work, judge, locate_lab, prepare_notebook, run_job, stage_submission
 
 STEPS: list[Callable[[Context], None]] = [
     locate_lab.run,
@@ -23,6 +23,7 @@ STEPS: list[Callable[[Context], None]] = [
     prepare_notebook.run,
     run_job.run,
     judge.run,
+    draw_work.run,
 ]
 
 
@@ -42,11 +43,12 @@ def grade_lab(ctx: Context, *, keep_work: bool = False) -> LabReport:
             shutil.rmtree(ctx.work_dir, ignore_errors=True)
     return LabReport(
         lab=ctx.spec.id,
-        workspace=str(ctx.workspace),
+        workspace=ctx.shown_workspace,
         isolation=ctx.isolation,
         status=status,
         tests=tuple(ctx.results) if status is Status.GRADED else (),
         duration_s=time.monotonic() - start,
         problems=tuple(ctx.problems),
         steps=tuple(ctx.job_steps),
+        work=ctx.work if status is Status.GRADED else None,
     )

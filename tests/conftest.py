@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -98,13 +99,29 @@ class Batch:
     stderr: str
 
 
+# lab 01's cohort extras under awkward names: the pages' links must survive them (tests/test_pages_in_browser.py)
+ZIPPED, TARRED = "Cy #2 (50%)", "Zoë"
+
+
 def cohort_extras_01(cohort: Path, scratch: Path) -> None:
-    """What only a cohort has, beside lab 01's fixtures: zips, broken submissions, notebook tricks."""
+    """What only a cohort has, beside lab 01's fixtures: archives, broken submissions, odd names, tricks.
+
+    Graded: a .ZIP in capitals and a .tar.gz (odd learner names, both the solution). Not gradable:
+    dee.zip (reaches outside), eve/ (empty), gil.zip (an empty zip). An error: fay/ and fay.zip
+    claim one learner. Skipped: notes.txt and .DS_Store. gus and hal play notebook tricks.
+    """
     make_workspace(scratch / "cy-src", LAB01, SOLUTIONS / LAB01)
-    zip_folder(scratch / "cy-src", cohort / "cy.zip", "labs")
+    zip_folder(scratch / "cy-src", cohort / f"{ZIPPED}.ZIP", "labs")
+    with tarfile.open(cohort / f"{TARRED}.tar.gz", "w:gz") as tf:
+        tf.add(scratch / "cy-src", arcname="labs")
     with zipfile.ZipFile(cohort / "dee.zip", "w") as zf:
         zf.writestr("../../escape.txt", "out")
     (cohort / "eve").mkdir()
+    (cohort / "fay").mkdir()
+    zip_folder(scratch / "cy-src", cohort / "fay.zip", "labs")
+    zipfile.ZipFile(cohort / "gil.zip", "w").close()
+    (cohort / "notes.txt").write_text("grading notes\n")
+    (cohort / ".DS_Store").write_bytes(b"\0")
     # gus hides tracebacks so failing notebook tests would look passed; hal empties a locked test cell
     make_workspace(cohort / "gus", LAB01, SOLUTIONS / LAB01)
     edit_quiz(cohort / "gus", 'answers = {"q1": "a"}\nget_ipython().showtraceback = lambda *a, **k: None\n')
@@ -141,7 +158,7 @@ def graded_batch(tmp_path_factory: pytest.TempPathFactory, lab: str) -> Batch:
             text=True,
             check=False,
         )
-        assert done.returncode in (0, 2), done.stderr[-3000:]  # 2: a submission that is not gradable
+        assert done.returncode in (0, 2), done.stderr[-3000:]  # 2: a submission that could not be graded
         _BATCHES[lab] = Batch(
             reports={
                 learner.name: json.loads((learner / lab / "report.json").read_text())

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import json
 
 from grader.checks import collect, import_modules
-from grader.course import course
+from grader.course import course, course_root
 from grader.labs import graded_lab_ids, load_spec
 from grader.sandbox.engine import step_entries, step_table
 
@@ -54,3 +55,24 @@ def test_every_check_has_a_one_line_description() -> None:
         for item in collect(import_modules(spec.check_modules)):
             assert item.func.__doc__, item.id
             assert item.description.endswith("."), item.id
+
+
+def test_every_concept_has_a_name_and_a_notebook_heading_to_link_to() -> None:
+    """Feedback pages show each concept's name and link its section: the heading must be in the notebook.
+
+    The link's anchor is the heading's text with dashes (what JupyterLab gives "## 8 Macros").
+    """
+    for lab in course()["labs"]:
+        if not lab.get("concepts"):
+            continue
+        notebook = json.loads((course_root() / lab["notebook"]).read_text())
+        headings = {
+            line.lstrip("#").strip()
+            for cell in notebook["cells"]
+            if cell["cell_type"] == "markdown"
+            for line in "".join(cell["source"]).splitlines()
+            if line.startswith("#")
+        }
+        for concept, entry in lab["concepts"].items():
+            assert entry.get("name"), concept
+            assert entry["section"] in headings, (lab["id"], concept, entry["section"])

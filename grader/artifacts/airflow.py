@@ -60,3 +60,27 @@ class AirflowArtifacts(JobArtifacts):
         if "error" in found:
             raise MissingArtifact(f"the run {run_id} to start", found["error"])
         return found
+
+    def work_graph(self) -> dict[str, Any] | None:
+        """Every DAG the learner wrote, its tasks in the states of the grader's first run of that DAG."""
+        dags = self.parsed.get("dags", {})
+        try:
+            made = self._load("runs.json", "the DAG runs")
+        except MissingArtifact:
+            made = {}
+        first: dict[str, dict[str, Any]] = {}
+        for run in self.options.get("runs", []):
+            if run["dag_id"] not in first and "tasks" in made.get(run["id"], {}):
+                first[run["dag_id"]] = made[run["id"]]["tasks"]
+        shown = {"success": "ok", "failed": "failed", "upstream_failed": "failed", "skipped": "skipped"}
+        nodes, edges = [], []
+        for dag_id, dag in sorted(dags.items()):
+            states = first.get(dag_id, {})
+            for task in dag["tasks"]:
+                node = f"{dag_id}.{task['task_id']}"
+                state = states.get(task["task_id"], {}).get("state")
+                nodes.append(
+                    {"id": node, "label": task["task_id"], "group": dag_id, "state": shown.get(state, "not_run")}
+                )
+                edges += [[f"{dag_id}.{up}", node] for up in task["upstream"]]
+        return {"kind": "DAGs", "nodes": nodes, "edges": edges} if nodes else None

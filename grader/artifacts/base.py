@@ -25,6 +25,10 @@ class JobArtifacts:
         path = self.out_dir / "job.json"
         return json.loads(path.read_text()) if path.exists() else {"steps": [], "probes": {}}
 
+    def work_graph(self) -> dict[str, Any] | None:
+        """The learner's work as a graph for the feedback page (grader/reports/work_graph.py), if the lab has one."""
+        return None
+
     def step(self, name: str) -> dict[str, Any]:
         for step in self.job.get("steps", []):
             if step["name"] == name:

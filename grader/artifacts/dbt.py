@@ -136,3 +136,46 @@ class DbtArtifacts(JobArtifacts):
             "select table_name, table_type from information_schema.tables where table_schema = 'main'", phase
         )
         return {name: kind for name, kind in rows}
+
+    def work_graph(self) -> dict[str, Any] | None:
+        """The project's lineage (sources, seeds, models, snapshots), each node in its build state."""
+        kinds = ("source", "seed", "model", "snapshot")
+        nodes = [n for kind in kinds for n in self.nodes(kind)]
+        ids = {n["unique_id"] for n in nodes}
+        states = {r["unique_id"]: r["status"] for r in self._results_or_empty()}
+        tested_bad = {
+            t.get("attached_node") for t in self.nodes("test") if states.get(t["unique_id"]) in ("fail", "error")
+        }
+
+        def state(node: dict[str, Any]) -> str:
+            if node["resource_type"] == "source":
+                return "ok"
+            status = states.get(node["unique_id"])
+            if status == "error" or node["unique_id"] in tested_bad:
+                return "failed"
+            return {"success": "ok", "skipped": "skipped", None: "not_run"}.get(status, "ok")
+
+        return {
+            "kind": "lineage",
+            "nodes": [
+                {
+                    "id": n["unique_id"],
+                    "label": f"{n['source_name']}.{n['name']}" if n["resource_type"] == "source" else n["name"],
+                    "group": n["resource_type"],
+                    "state": state(n),
+                }
+                for n in nodes
+            ],
+            "edges": [
+                [parent, n["unique_id"]]
+                for n in nodes
+                for parent in dict.fromkeys(n.get("depends_on", {}).get("nodes", []))
+                if parent in ids
+            ],
+        }
+
+    def _results_or_empty(self) -> list[dict[str, Any]]:
+        try:
+            return list(self.run_results("build")["results"])
+        except MissingArtifact:
+            return []

@@ -32,12 +32,14 @@ def judge_one(item: Check, ctx: Context) -> TestResult:
         item.func(ctx.artifacts)
     except CheckFailed as failed:
         message = f"{item.description}\n{failed}" + (f"\nLearn: {where}" if where else "")
-        return TestResult(item.id, item.tier, item.concepts, 0.0, item.points, "failed", message)
+        return TestResult(item.id, item.tier, item.concepts, 0.0, item.points, "failed", message, item.description)
     except Exception as exc:  # a check must never take the whole report down
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         message = (
             f"{item.description}\nThe check could not read your results ({detail}). "
             "This is usually a table or column that is missing or has an unexpected type."
         )
-        return TestResult(item.id, item.tier, item.concepts, 0.0, item.points, "error", message)
-    return TestResult(item.id, item.tier, item.concepts, item.points, item.points, "passed", item.description)
+        return TestResult(item.id, item.tier, item.concepts, 0.0, item.points, "error", message, item.description)
+    return TestResult(
+        item.id, item.tier, item.concepts, item.points, item.points, "passed", item.description, item.description
+    )

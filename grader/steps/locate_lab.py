@@ -8,11 +8,13 @@ from grader.model import Status
 
 def run(ctx: Context) -> None:
     if not ctx.workspace.is_dir():
-        raise Stop(Status.NOT_GRADABLE, f"The workspace {ctx.workspace} does not exist or is not a folder.")
+        raise Stop(Status.NOT_GRADABLE, f"The workspace {ctx.shown_workspace} does not exist or is not a folder.")
     lab_dir = ctx.workspace / ctx.spec.id
     if not lab_dir.is_dir():
         raise Stop(
-            Status.NOT_GRADABLE, f"No folder {ctx.spec.id}/ in {ctx.workspace}: a workspace is shaped like labs/."
+            Status.NOT_GRADABLE,
+            f"No folder {ctx.spec.id}/ in {ctx.shown_workspace}: a workspace is shaped like labs/ "
+            f"(one folder per lab, e.g. {ctx.spec.id}/).",
         )
     if not any(p.is_file() for p in lab_dir.rglob("*")):
         raise Stop(Status.NOT_GRADABLE, f"{ctx.spec.id}/ is empty: there is nothing to grade.")
