@@ -58,6 +58,7 @@ def make_workspace(root: Path, lab: str, source: Path, edits: Path | None = None
 
 
 LAB01 = "01_dbt_models"
+LAB04 = "04_airflow_dags"
 
 
 def grade_with_spec(lab: str, workspace: Path, isolation: str = "local", **spec_changes: Any) -> LabReport:

@@ -94,7 +94,8 @@ def _concept_table(results: dict[str, list[LabReport]], learners: list[str]) -> 
                     f"<td class='cell' style='background:{_colour(share)}' title='{share:.0%}'>{share * 100:.0f}</td>"
                 )
         rows.append(f"<tr><th class='who'>{escape(learner)}</th>{''.join(cells)}</tr>")
-    average = "".join(f"<td class='cell'>{100 * sum(shares[k].values()) / len(shares[k]):.0f}</td>" for k in hardest)
+    means = [sum(shares[k].values()) / len(shares[k]) for k in hardest]
+    average = "".join(f"<td class='cell' style='background:{_colour(m)}'>{100 * m:.0f}</td>" for m in means)
     return (
         "<h2>Where the cohort struggles</h2><p class='meta'>Share of each concept's points (%), "
         "hardest concepts first; graded learners only.</p><div class='wide'><table class='grid'>"
@@ -134,7 +135,7 @@ def cohort_page(results: dict[str, list[LabReport]], labs: list[str], skipped: l
         status = "graded" if all(s == "graded" for s in statuses) else ", ".join(sorted(set(statuses) - {"graded"}))
         total = sum(r.score for r in reports)
         rows.append(
-            f"<tr class='{escape(status.split(',')[0])}'><td>{escape(learner)}</td>"
+            f"<tr class='row-{escape(status.split(',')[0])}'><td>{escape(learner)}</td>"
             f"<td>{escape(status.replace('_', ' '))}</td>{''.join(cells)}<td>{total:g}</td></tr>"
         )
     head = "".join(f"<th>{escape(lab)}</th>" for lab in labs)
@@ -151,7 +152,7 @@ def cohort_page(results: dict[str, list[LabReport]], labs: list[str], skipped: l
         f"<style>{STYLE} td, th {{ padding: .3rem .6rem; text-align: left; }} "
         ".grid td.cell { text-align: center; color: #fff; font-size: .8rem; min-width: 2.2rem; } "
         ".grid th { font-size: .75rem; vertical-align: bottom; } .wide { overflow-x: auto; } "
-        "tr.not_gradable, tr.error { background: #fff4e5; }</style></head><body>"
+        "tr.row-not_gradable, tr.row-error { background: #fff4e5; }</style></head><body>"
         f"<h1>Cohort results: {len(results)} submissions</h1>"
         f"<h2>Share of the points ({len(shares)} graded)</h2>{_histogram(shares)}"
         f"{not_graded}{skipped_list}"

@@ -160,23 +160,34 @@ def _find_in_checkout(path: str, report: LabReport, folder: Path) -> str:
     return ""
 
 
-def what_to_do(report: LabReport) -> list[str]:
-    """The next steps a page ends its problems with, by status."""
+def what_to_do(view: Feedback) -> list[str]:
+    """The next steps a page ends its problems with: from what the problems name, then by status."""
+    report = view.report
     lab = report.lab.split("_")[0]
-    if report.status is Status.NOT_GRADABLE:
-        return [
-            "Open the file named above (when one is named) and fix what it says; the line number points at it.",
-            f"Run `make grade LAB={lab}` (or `grader check {lab}`) again: nothing is scored until the project "
-            "loads, so one fix can bring back many points.",
-            "Stuck? Compare with the starter: `git diff labs/` shows what you changed.",
-        ]
     if report.status is Status.ERROR:
         return [
             "This is not a verdict on your work: the grader itself could not run (see above).",
             "Check that Docker runs (`docker info`) when grading in containers, or grade locally with "
             f"`grader check {lab} --isolation local`; an instructor sees the same message in the gradebook.",
         ]
-    return []
+    if report.status is not Status.NOT_GRADABLE:
+        return []
+    text = "\n".join(p.text for p in view.problems)
+    located = [p.where for p in view.problems if p.where]
+    if located:
+        first = f"Open {located[0]} and fix what the message says (dbt's own words, with the line it stopped at)."
+    elif "could not be opened" in text:
+        first = "Make the archive again from your labs/ folder (e.g. `zip -r yourname.zip labs`) and hand it in again."
+    elif "No folder" in text:
+        first = f"Hand in a folder shaped like labs/: {report.lab}/ at its top, or inside one labs/ folder."
+    else:
+        first = "Fix what the message above says; the starter in labs/ shows where each file belongs."
+    return [
+        first,
+        f"Run `make grade LAB={lab}` (or `grader check {lab}`) again: nothing is scored until the project "
+        "loads, so one fix can bring back many points.",
+        "Stuck? Compare with the starter: `git diff labs/` shows what you changed.",
+    ]
 
 
 def test_details(test: TestResult) -> str:

@@ -6,6 +6,7 @@ links into JupyterLab links (/lab/tree/...), which open the notebook rather than
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -41,6 +42,14 @@ if (location.pathname.indexOf("/files/") >= 0) {
 </script>"""
 
 
+LEGENDS = {
+    "lineage": "Green: built; red: failed, errored or a test on it failed, in the grader's build; grey: skipped "
+    "or not run (an ephemeral model is compiled into the models that use it); dashed: sources and seeds.",
+    "DAGs": "Each DAG's tasks in the grader's first run of it. Green: succeeded; red: failed or upstream "
+    "failed; grey: skipped or not run.",
+}
+
+
 def to_html(report: LabReport, folder: Path) -> str:
     view = feedback(report, folder)
     parts = [
@@ -48,7 +57,9 @@ def to_html(report: LabReport, folder: Path) -> str:
         f"<title>Lab {escape(report.lab)} feedback</title><style>{STYLE}</style></head><body>",
         f"<h1>Lab {escape(report.lab)}, {escape(view.title)}: {report.score:g} / {report.max_score:g} points</h1>",
         f"<p class='meta'>{escape(report.status.value.replace('_', ' '))} · {escape(report.isolation)} runner · "
-        f"{report.duration_s:.1f}s · {escape(report.workspace)}</p>",
+        f"{report.duration_s:.1f}s · {escape(report.workspace)}"
+        + (f" · <a class='nb' href='{escape(view.notebook)}'>the lab notebook</a>" if view.notebook else "")
+        + "</p>",
         *_start_here(view),
         *_problems(view),
     ]
@@ -58,9 +69,7 @@ def to_html(report: LabReport, folder: Path) -> str:
         parts += [
             f"<h2>Your {escape(report.work.get('kind', 'work'))}</h2>",
             f"<figure>{work_svg(report.work)}</figure>",
-            "<p class='meta'>Green: built; red: failed, errored or a test on it failed, in the grader's run; "
-            "grey: skipped or not run (an ephemeral model is compiled into the models that use it); "
-            "dashed: sources and seeds.</p>",
+            f"<p class='meta'>{escape(LEGENDS.get(report.work.get('kind', ''), ''))}</p>",
         ]
     parts += _failures(view)
     passed = [t for t in report.tests if t.status == "passed"]
@@ -77,6 +86,11 @@ def to_html(report: LabReport, folder: Path) -> str:
         )
     parts += [JUPYTER_LINKS, "</body></html>\n"]
     return "\n".join(parts)
+
+
+def _inline(text: str) -> str:
+    """Escaped text with `code` spans as <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
 
 
 def _concept_link(concept: ConceptView) -> str:
@@ -101,9 +115,9 @@ def _problems(view: Feedback) -> list[str]:
             where = f"<p>Where: {target}</p>"
         heading = f"<strong>{escape(problem.heading)}</strong>"
         parts.append(f"<div class='problem'>{heading}{where}<pre>{escape(problem.text)}</pre></div>")
-    steps = what_to_do(view.report)
+    steps = what_to_do(view)
     if steps:
-        parts.append("<h2>What to do</h2><ol>" + "".join(f"<li>{escape(s)}</li>" for s in steps) + "</ol>")
+        parts.append("<h2>What to do</h2><ol>" + "".join(f"<li>{_inline(s)}</li>" for s in steps) + "</ol>")
     return parts
 
 

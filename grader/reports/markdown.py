@@ -23,6 +23,8 @@ def _link(concept: ConceptView) -> str:
 def to_markdown(report: LabReport, folder: Path) -> str:
     view = feedback(report, folder)
     lines = [f"# Lab {report.lab}, {view.title}: {report.score:g} / {report.max_score:g} points", ""]
+    if view.notebook:
+        lines += [f"The lab notebook: [{Path(view.notebook).name}]({view.notebook})", ""]
     if report.status is not Status.GRADED:
         lines += [f"**Status: {report.status.value.replace('_', ' ')}.**", ""]
     lines += _start_here(view) + _problems(view)
@@ -61,7 +63,7 @@ def _problems(view: Feedback) -> list[str]:
         if problem.where:
             lines += [f"> Where: [{problem.where}]({problem.href})" if problem.href else f"> Where: {problem.where}"]
         lines += ["> " + line for line in problem.text.splitlines()] + [""]
-    steps = what_to_do(view.report)
+    steps = what_to_do(view)
     if steps:
         lines += ["## What to do", "", *[f"{i}. {s}" for i, s in enumerate(steps, start=1)], ""]
     return lines
