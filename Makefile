@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 LAB ?= all
 WORKSPACE ?= labs
 
-.PHONY: help setup grade test test-fast lint release release-check images bench bench-cohort clean
+.PHONY: help setup grade test test-fast lint release release-check images bench bench-cohort mutants clean
 
 help:
 	@echo "make setup          install uv (if missing) and the locked course environment"
@@ -16,6 +16,7 @@ help:
 	@echo "make images         build the runtime, PostgreSQL and Redis images (offline too)"
 	@echo "make bench          time grading against plain dbt build, same run"
 	@echo "make bench-cohort   cohort throughput, --jobs 1 and 2, both runners"
+	@echo "make mutants        the grader's mutation score: small bugs in solutions/, share that lose points"
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -52,6 +53,10 @@ bench: setup
 
 bench-cohort: setup
 	@$(UV) run --frozen python -m grader.bench --cohort 6
+
+# Not in CI (about 15 minutes): grades every lab's mutants.yml as one cohort per lab.
+mutants: setup
+	@$(UV) run --frozen python -m grader.mutants
 
 clean:
 	rm -rf grader-reports .pytest_cache .ruff_cache

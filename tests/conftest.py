@@ -107,14 +107,15 @@ ZIPPED, TARRED = "Cy #2 (50%)", "Zoë"
 def cohort_extras_01(cohort: Path, scratch: Path) -> None:
     """What only a cohort has, beside lab 01's fixtures: archives, broken submissions, odd names, tricks.
 
-    Graded: a .ZIP in capitals and a .tar.gz (odd learner names, both the solution). Not gradable:
+    Graded: a .ZIP in capitals (the solution) and a .tar.gz (the starter), under odd learner names. Not gradable:
     dee.zip (reaches outside), eve/ (empty), gil.zip (an empty zip). An error: fay/ and fay.zip
     claim one learner. Skipped: notes.txt and .DS_Store. gus and hal play notebook tricks.
     """
     make_workspace(scratch / "cy-src", LAB01, SOLUTIONS / LAB01)
     zip_folder(scratch / "cy-src", cohort / f"{ZIPPED}.ZIP", "labs")
+    make_workspace(scratch / "zoe-src", LAB01, LABS / LAB01)
     with tarfile.open(cohort / f"{TARRED}.tar.gz", "w:gz") as tf:
-        tf.add(scratch / "cy-src", arcname="labs")
+        tf.add(scratch / "zoe-src", arcname="labs")
     with zipfile.ZipFile(cohort / "dee.zip", "w") as zf:
         zf.writestr("../../escape.txt", "out")
     (cohort / "eve").mkdir()

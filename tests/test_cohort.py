@@ -82,7 +82,7 @@ def test_cohort_is_graded_two_at_a_time_into_one_gradebook(tmp_path_factory: pyt
         SOLUTION: ("80", "graded"),
         STARTER: ("0", "graded"),
         ZIPPED: ("80", "graded"),
-        TARRED: ("80", "graded"),
+        TARRED: ("0", "graded"),
         "dee": ("0", "not_gradable"),
         "eve": ("0", "not_gradable"),
         "fay": ("0", "error"),
