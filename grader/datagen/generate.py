@@ -7,7 +7,8 @@ Flaws on purpose (each one is something a lab teaches to handle):
 - money in integer cents;
 - suppliers as nested JSON (not a seed);
 - daily order-status extracts with changes and deletions (snapshots, lab 03);
-- web sessions, some followed by a purchase within 7 days (conversion metric, lab 02).
+- web sessions, some followed by a purchase within 7 days (conversion metric, lab 02);
+- a few planted rows on the edges of the rules the labs grade (EDGE_CUSTOMERS).
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def generate(seed: int = 42, scale: float = 1.0) -> Dataset:
         "web_sessions": _web_sessions(rng, customers, batch_1_orders),
         "country_population": _population(),
     }
+    _plant_edge_rows(batch_1, (len(orders), len(items), len(payments)))
     batch_2 = {
         "orders": late_orders + updates,
         "order_items": [i for i in items if i["order_id"] not in batch_1_ids],
@@ -114,6 +116,113 @@ def generate(seed: int = 42, scale: float = 1.0) -> Dataset:
         suppliers=_suppliers(rng),
         status_days=_status_days(rng, scale),
     )
+
+
+# Rows on the edges of the rules the labs grade. Random data rarely lands exactly on a threshold
+# (lifetime revenue of exactly 1000.00, exactly 5 orders, an order at midnight UTC, a customer
+# with no orders), and a rule written with `>` for `>=` would then score the same as the right
+# one. These rows are planted without the random generator, so every other row stays the same.
+EDGE_PRODUCTS = (("kitchen", "Copper stockpot, 10 l", 25000), ("food", "Saffron threads, 5 g", 19999))
+STOCKPOT, SAFFRON = 0, 1
+EdgeOrder = tuple[str, str, tuple[tuple[int, int], ...]]  # ordered_at as written, status, (product, quantity)
+
+
+def _saffron_days(month: int, days: tuple[int, ...], hour: int) -> tuple[EdgeOrder, ...]:
+    return tuple((f"2025-{month:02d}-{day:02d}T{hour:02d}:00:00Z", "completed", ((SAFFRON, 1),)) for day in days)
+
+
+# (first name, country, orders)
+EDGE_CUSTOMERS: tuple[tuple[str, str, tuple[EdgeOrder, ...]], ...] = (
+    ("Prospect", "NL", ()),  # no orders: prospect, 0 orders and 0 revenue
+    # exactly 1000.00 in one order, at midnight UTC: vip on the edge
+    ("Edge", "DE", (("2025-03-01T00:00:00Z", "completed", ((STOCKPOT, 4),)),)),
+    # 5 orders (the regular edge) and 999.95, just below vip; the first is 23:30 UTC on 28 February
+    (
+        "Counted",
+        "FR",
+        (("2025-03-01 00:30:00+01:00", "completed", ((SAFFRON, 1),)), *_saffron_days(3, (3, 4, 5, 6), 12)),
+    ),
+    # 4 orders: just below the regular edge, occasional
+    ("Fourth", "BE", _saffron_days(4, (1, 2, 3, 4), 9)),
+    # just above the vip edge (1199.99)
+    ("Above", "AT", (("2025-04-10T10:00:00Z", "completed", ((STOCKPOT, 4), (SAFFRON, 1))),)),
+    # 5 orders, one returned: its 250.00 counts 0 (799.96, not 1049.96), so regular, not vip
+    ("Returned", "PL", (*_saffron_days(5, (1, 2, 3, 4), 8), ("2025-05-05T08:00:00Z", "returned", ((STOCKPOT, 1),)))),
+)
+
+
+def _plant_edge_rows(batch_1: dict[str, list[Row]], used: tuple[int, int, int]) -> None:
+    """Add the edge products, customers, orders, order lines and payments to batch 1.
+
+    ``used``: how many order, order line and payment ids the random data took (batch 2 too).
+    """
+    products, customers = batch_1["products"], batch_1["customers"]
+    first_product = max(int(p["product_id"]) for p in products) + 1
+    for offset, (category, name, price) in enumerate(EDGE_PRODUCTS):
+        products.append(
+            {
+                "product_id": first_product + offset,
+                "product_name": name,
+                "category": category,
+                "unit_price_cents": price,
+                "unit_cost_cents": price // 2,
+                "supplier_id": 5 if category == "kitchen" else 1,
+            }
+        )
+    customer_id = max(int(c["customer_id"]) for c in customers)
+    order_id, item_id, payment_id = used
+    for first, country, its_orders in EDGE_CUSTOMERS:
+        customer_id += 1
+        customers.append(
+            {
+                "customer_id": customer_id,
+                "first_name": first,
+                "last_name": "Edgecase",
+                "email": f"{first}.edgecase{customer_id}@example.com".lower(),
+                "country_code": country,
+                "signed_up_at": "2024-12-01T10:00:00Z",
+                "_loaded_at": "2024-12-01 11:00:00",
+            }
+        )
+        for ordered_at, status, lines in its_orders:
+            order_id += 1
+            loaded = _utc_text(datetime.fromisoformat(ordered_at.replace("Z", "+00:00")) + timedelta(minutes=10))
+            batch_1["orders"].append(
+                {
+                    "order_id": order_id,
+                    "customer_id": customer_id,
+                    "ordered_at": ordered_at,
+                    "status": status,
+                    "_loaded_at": loaded,
+                }
+            )
+            total = 0
+            for product, quantity in lines:
+                item_id += 1
+                price = EDGE_PRODUCTS[product][2]
+                total += quantity * price
+                batch_1["order_items"].append(
+                    {
+                        "order_item_id": item_id,
+                        "order_id": order_id,
+                        "product_id": first_product + product,
+                        "quantity": quantity,
+                        "unit_price_cents": price,
+                        "_loaded_at": loaded,
+                    }
+                )
+            payment_id += 1
+            batch_1["payments"].append(
+                {
+                    "payment_id": payment_id,
+                    "order_id": order_id,
+                    "payment_method": "card",
+                    "amount_cents": total,
+                    "_loaded_at": loaded,
+                }
+            )
+    for table in ("customers", "orders"):
+        batch_1[table].sort(key=lambda r: (r["_loaded_at"], r[f"{table[:-1]}_id"]))
 
 
 def _products(rng: random.Random) -> list[Row]:

@@ -28,7 +28,7 @@ def seed_declares_column_types(a: DbtArtifacts) -> None:
 
 @check(tier=Tier.DEFINITION, points=2, concepts=["dbt.sources"])
 def sources_declare_raw_tables_with_freshness(a: DbtArtifacts) -> None:
-    """Source shop declares the raw tables, with loaded_at_field and a freshness rule."""
+    """Source shop declares the raw tables, with loaded_at_field, warn after 1 day and error after 7 days."""
     shop = {s["name"]: s for s in a.nodes("source") if s["source_name"] == "shop"}
     missing = [t for t in RAW_TABLES if t not in shop]
     expect(not missing, expected=f"source('shop', ...) tables {', '.join(RAW_TABLES)}", found=f"missing: {missing}")
@@ -37,6 +37,18 @@ def sources_declare_raw_tables_with_freshness(a: DbtArtifacts) -> None:
     expect(orders.get("loaded_at_field") == "_loaded_at" and (freshness.get("warn_after") or {}).get("count"),
            expected="loaded_at_field: _loaded_at and freshness.warn_after on the shop source",
            found=f"loaded_at_field={orders.get('loaded_at_field')!r}, freshness={freshness}")
+    # values, not spellings: 1 day and 24 hours are the same rule
+    rules = {kind: _hours(freshness.get(kind)) for kind in ("warn_after", "error_after")}
+    expect(rules == {"warn_after": 24, "error_after": 168},
+           expected="warn after 1 day (24 hours), error after 7 days (168 hours)",
+           found=", ".join(f"{k}: {'none' if v is None else f'{v:g} hours'}" for k, v in rules.items()))
+
+
+def _hours(rule: dict | None) -> float | None:
+    """A freshness threshold ({count, period}) in hours; None when it is not set."""
+    if not rule or rule.get("count") is None:
+        return None
+    return float(rule["count"]) * {"minute": 1 / 60, "hour": 1, "day": 24}.get(str(rule.get("period")), 0)
 
 
 @check(tier=Tier.DEFINITION, points=2, concepts=["dbt.sources", "dbt.layers"])

@@ -46,6 +46,10 @@ def staging_deduplicates_and_converts_to_utc(a: DbtArtifacts) -> None:
     wrong = [o for o, row in want.orders_build.items() if orders.get(int(o)) != to_utc(str(row["ordered_at"]))]
     expect(not wrong, expected="ordered_at in UTC ('2025-03-04 10:15:00+01:00' -> 09:15:00)",
            found=f"{len(wrong)} differ, e.g. order {wrong[:1]}: {orders.get(int(wrong[0])) if wrong else ''}")
+    signed_up = {int(c): t for c, t in a.query_by_key("select customer_id, signed_up_at from stg_customers").items()}
+    late = [c for c, row in want.customers.items() if signed_up.get(int(c)) != to_utc(str(row["signed_up_at"]))]
+    expect(not late, expected="signed_up_at in UTC, as ordered_at",
+           found=f"{len(late)} differ, e.g. customer {late[:1]}: {signed_up.get(int(late[0])) if late else ''}")
     emails = a.query_by_key("select customer_id, email from stg_customers")
     stale = [c for c, row in want.customers.items() if (emails.get(c) or "") != (row["email"] or "")]
     expect(len(emails) == len(want.customers) and not stale,

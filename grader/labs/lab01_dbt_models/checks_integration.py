@@ -156,9 +156,11 @@ def singular_range_test_runs_on_orders(a: DbtArtifacts) -> None:
     statuses = {t["name"]: a.status(t["unique_id"]) for t in singular}
     expect(all(s == "pass" for s in statuses.values()), expected="the singular test passes", found=statuses)
     planted = a.probe("singular_test_on_a_huge_total")
-    caught = [t["name"] for t in singular if planted.get("statuses", {}).get(t["unique_id"]) == "fail"]
-    expect(caught, expected="the test to fail once an order of 123456.78 is planted in orders",
-           found=f"it still passes ({planted.get('error') or planted.get('statuses')})",
+    failures = {t["name"]: (planted.get("failures") or {}).get(t["unique_id"]) for t in singular}
+    expect(2 in failures.values(),
+           expected="the test to return 2 rows once orders of -0.01, 2000.00 and 2000.01 are planted in orders "
+           "(below 0 and above 2000 fail; 2000.00 is in range)",
+           found=f"rows returned: {failures}" + (f" ({planted['error']})" if planted.get("error") else ""),
            hint="a test that cannot fail proves nothing: select the rows outside the expected range")
 
 

@@ -68,6 +68,10 @@ def pivot_macro_turns_values_into_columns(a: DbtArtifacts) -> None:
     expect((float(row["tea_total"]), float(row["cake_total"])) == (7.0, 3.0),
            expected="tea_total = 7, cake_total = 3 (bread ignored)",
            found=f"tea_total = {row['tea_total']}, cake_total = {row['cake_total']}")
+    empty = _first_row(a, "pivot_no_cake", "the pivot macro to run on rows without cake")
+    expect(empty.get("cake_total") is not None and float(empty["cake_total"]) == 0.0,
+           expected="cake_total = 0 when no row is cake (else 0, as the table in section 8 says)",
+           found=f"cake_total = {empty.get('cake_total')!r}")
     counted = _first_row(a, "pivot_count", "pivot with its default then_value=1 to run")
     expect((float(counted.get("tea", -1)), float(counted.get("cake", -1))) == (2.0, 1.0),
            expected="with then_value=1 the columns count rows: tea = 2, cake = 1", found=counted)

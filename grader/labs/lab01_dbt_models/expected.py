@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from grader.datagen import generate
+from grader.datagen.generate import Dataset
 
 Row = dict[str, Any]
 
@@ -63,7 +64,11 @@ class Expected:
 
 @lru_cache(maxsize=4)
 def expected(seed: int, scale: float) -> Expected:
-    data = generate(seed=seed, scale=scale)
+    return expected_from(generate(seed=seed, scale=scale))
+
+
+def expected_from(data: Dataset) -> Expected:
+    """The expected warehouse of any dataset (tests drop rows from one to see a check react)."""
     b1, b2 = data.batch_1, data.batch_2
     customers = latest(b1["customers"], "customer_id")
     orders_build = latest(b1["orders"], "order_id")

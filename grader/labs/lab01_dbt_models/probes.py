@@ -16,6 +16,10 @@ PROBES: list[dict] = [
     {"id": "pivot", "kind": "inline",
      "sql": "select {{ pivot('kind', ['tea', 'cake'], then_value='amount', suffix='_total') }} "
             "from (values ('tea', 2), ('cake', 3), ('tea', 5), ('bread', 7)) as t(kind, amount)"},
+    # no cake at all: its column is 0 (else 0), not null
+    {"id": "pivot_no_cake", "kind": "inline",
+     "sql": "select {{ pivot('kind', ['tea', 'cake'], then_value='amount', suffix='_total') }} "
+            "from (values ('tea', 2), ('bread', 7)) as t(kind, amount)"},
     {"id": "pivot_count", "kind": "inline",
      "sql": "select {{ pivot('kind', ['tea', 'cake']) }} "
             "from (values ('tea', 2), ('cake', 3), ('tea', 5)) as t(kind, amount)"},
@@ -31,7 +35,9 @@ PROBES: list[dict] = [
     {"id": "vars_pl_2017", "kind": "node", "select": "selected_country_population",
      "vars": {"selected_country": "PL", "selected_year": 2017}},
     {"id": "singular_test_on_a_huge_total", "kind": "planted_row", "select": "test_type:singular",
-     "plant_sql": "insert into orders (order_id, order_total) values (-4242, 123456.78)",
-     "remove_sql": "delete from orders where order_id = -4242"},
+     # below 0 and above 2000 fail; exactly 2000.00 is in range: a correct test returns 2 rows
+     "plant_sql": "insert into orders (order_id, order_total) "
+                  "values (-4241, -0.01), (-4242, 2000.00), (-4243, 2000.01)",
+     "remove_sql": "delete from orders where order_id in (-4241, -4242, -4243)"},
     {"id": "learner_profile_dev", "kind": "learner_profile", "target": "dev", "env_var": "FERNHILL_DUCKDB_PATH"},
 ]

@@ -49,7 +49,7 @@ def summarize_counts_orders_and_returns(a: AirflowArtifacts) -> None:
 
 @check(tier=Tier.UNIT, points=2, concepts=["af.branching"])
 def choose_load_names_the_branch_task(a: AirflowArtifacts) -> None:
-    """choose_load returns the task id to follow: load.write_summary with orders, no_orders without."""
+    """choose_load returns the task to follow: load.write_summary with orders (one is enough), no_orders without."""
     busy = _value(a, "choose_load_busy", "choose_load({'orders': 3, ...}) to name a task")
     quiet = _value(a, "choose_load_quiet", "choose_load({'orders': 0, ...}) to name a task")
     expect(
@@ -58,6 +58,8 @@ def choose_load_names_the_branch_task(a: AirflowArtifacts) -> None:
         found=repr(busy),
     )
     expect(quiet == "no_orders", expected="'no_orders' when there are none", found=repr(quiet))
+    one = _value(a, "choose_load_one", "choose_load({'orders': 1, 'returned': 0}) to name a task")
+    expect(one == "load.write_summary", expected="'load.write_summary' for a day with one order", found=repr(one))
 
 
 @check(tier=Tier.UNIT, points=2, concepts=["af.components"])

@@ -42,6 +42,7 @@ ROWS = [
     _row(3, "2025-03-02T23:30:00-02:00", "returned", "2025-03-03 02:00:00"),  # 01:30 UTC on the 3rd
     _row(4, "2025-03-01T12:00:00Z", "completed", "2025-03-01 13:00:00"),
     _row(5, "2025-03-02T00:00:00Z", "returned", "2025-03-02 01:00:00"),
+    _row(6, "2025-03-02T23:00:00-01:00", "placed", "2025-03-03 01:00:00"),  # 00:00 UTC on the 3rd: out
 ]
 # what the day's orders are, by the rules: ids 1 (shipped), 2 and 5
 EXPECTED_DAY = {"ids": ["1", "2", "5"], "status_of_1": "shipped"}
@@ -64,6 +65,8 @@ CALLS: list[dict] = [
     {"id": "summarize_empty", "module": ORDERS, "function": "summarize", "args": [[]]},
     {"id": "choose_load_busy", "module": ORDERS, "function": "choose_load", "args": [{"orders": 3, "returned": 1}]},
     {"id": "choose_load_quiet", "module": ORDERS, "function": "choose_load", "args": [{"orders": 0, "returned": 0}]},
+    # one order and none returned: the edge of "when there are orders"
+    {"id": "choose_load_one", "module": ORDERS, "function": "choose_load", "args": [{"orders": 1, "returned": 0}]},
     *({"id": f"iso_week_{day}", "module": MACROS, "function": "iso_week", "args": [day]} for day in ISO_WEEKS),
     # the hook made as a DAG would make it, against the stand-in API, its token only in the connection
     {

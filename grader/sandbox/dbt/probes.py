@@ -77,6 +77,7 @@ def planted_row(job: DbtJob, dbt: Dbt, probe: dict[str, Any]) -> dict[str, Any]:
         "ok": inv.result is not None,
         "error": "" if inv.result is not None else first_error(inv),
         "statuses": {r.node.unique_id: str(r.status) for r in results},
+        "failures": {r.node.unique_id: r.failures for r in results},
     }
 
 
