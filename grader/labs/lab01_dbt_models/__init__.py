@@ -59,7 +59,8 @@ SPEC = LabSpec(
     ),
     gate="parse",
     check_modules=tuple(
-        f"grader.labs.lab01_dbt_models.checks_{tier}" for tier in ("validation", "definition", "unit", "integration", "e2e")
+        f"grader.labs.lab01_dbt_models.checks_{tier}"
+        for tier in ("validation", "definition", "unit", "integration", "e2e")
     ),
     artifacts=DbtArtifacts,
     options=options,

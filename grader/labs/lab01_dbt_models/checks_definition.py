@@ -1,4 +1,5 @@
 """Lab 01, definition tier: what the manifest says the project is (before any row is read)."""
+
 from __future__ import annotations
 
 from grader.artifacts.dbt import DbtArtifacts
@@ -6,8 +7,7 @@ from grader.checks import CheckFailed, check, expect
 from grader.model import Tier
 
 MARTS = ("orders", "customers", "country_category_revenue", "selected_country_population", "customer_segments")
-STAGING = ("stg_customers", "stg_orders", "stg_order_items", "stg_payments", "stg_country_population",
-           "stg_suppliers")
+STAGING = ("stg_customers", "stg_orders", "stg_order_items", "stg_payments", "stg_country_population", "stg_suppliers")
 RAW_TABLES = ("customers", "orders", "order_items", "payments", "country_population")
 
 
@@ -22,8 +22,11 @@ def seed_declares_column_types(a: DbtArtifacts) -> None:
     if seed is None:
         raise CheckFailed("a seed named countries", "none")
     types = {k.lower(): str(v).lower() for k, v in (seed["config"].get("column_types") or {}).items()}
-    expect(types.get("iso_numeric", "").startswith(("varchar", "text", "char")),
-           expected="column_types: {iso_numeric: varchar(3)} so 040 keeps its zero", found=f"column_types: {types}")
+    expect(
+        types.get("iso_numeric", "").startswith(("varchar", "text", "char")),
+        expected="column_types: {iso_numeric: varchar(3)} so 040 keeps its zero",
+        found=f"column_types: {types}",
+    )
 
 
 @check(tier=Tier.DEFINITION, points=2, concepts=["dbt.sources"])
@@ -34,14 +37,18 @@ def sources_declare_raw_tables_with_freshness(a: DbtArtifacts) -> None:
     expect(not missing, expected=f"source('shop', ...) tables {', '.join(RAW_TABLES)}", found=f"missing: {missing}")
     orders = shop["orders"]
     freshness = orders.get("freshness") or {}
-    expect(orders.get("loaded_at_field") == "_loaded_at" and (freshness.get("warn_after") or {}).get("count"),
-           expected="loaded_at_field: _loaded_at and freshness.warn_after on the shop source",
-           found=f"loaded_at_field={orders.get('loaded_at_field')!r}, freshness={freshness}")
+    expect(
+        orders.get("loaded_at_field") == "_loaded_at" and (freshness.get("warn_after") or {}).get("count"),
+        expected="loaded_at_field: _loaded_at and freshness.warn_after on the shop source",
+        found=f"loaded_at_field={orders.get('loaded_at_field')!r}, freshness={freshness}",
+    )
     # values, not spellings: 1 day and 24 hours are the same rule
     rules = {kind: _hours(freshness.get(kind)) for kind in ("warn_after", "error_after")}
-    expect(rules == {"warn_after": 24, "error_after": 168},
-           expected="warn after 1 day (24 hours), error after 7 days (168 hours)",
-           found=", ".join(f"{k}: {'none' if v is None else f'{v:g} hours'}" for k, v in rules.items()))
+    expect(
+        rules == {"warn_after": 24, "error_after": 168},
+        expected="warn after 1 day (24 hours), error after 7 days (168 hours)",
+        found=", ".join(f"{k}: {'none' if v is None else f'{v:g} hours'}" for k, v in rules.items()),
+    )
 
 
 def _hours(rule: dict | None) -> float | None:
@@ -59,9 +66,12 @@ def staging_models_select_from_sources(a: DbtArtifacts) -> None:
         node = a.model(name)
         if not any(p.startswith("source.") for p in _parents(a, node)):
             wrong.append(name)
-    expect(not wrong, expected="{{ source('shop', ...) }} in every staging model",
-           found=f"no source() in: {', '.join(wrong)}",
-           hint="a hard-coded raw.orders works once but hides the lineage and breaks on another target")
+    expect(
+        not wrong,
+        expected="{{ source('shop', ...) }} in every staging model",
+        found=f"no source() in: {', '.join(wrong)}",
+        hint="a hard-coded raw.orders works once but hides the lineage and breaks on another target",
+    )
 
 
 @check(tier=Tier.DEFINITION, points=2, concepts=["dbt.models_ref", "dbt.layers"])
@@ -77,31 +87,40 @@ def marts_build_on_refs_not_sources(a: DbtArtifacts) -> None:
     orders = _parents(a, a.model("orders"))
     if f"model.{a.project_name}.int_order_totals" not in orders:
         problems.append("orders does not ref('int_order_totals')")
-    expect(not problems, expected="marts built only from ref() to staging, intermediate and seeds",
-           found="; ".join(problems))
+    expect(
+        not problems,
+        expected="marts built only from ref() to staging, intermediate and seeds",
+        found="; ".join(problems),
+    )
 
 
 @check(tier=Tier.DEFINITION, points=1, concepts=["dbt.models_ref"])
 def finance_tag_selects_revenue_models(a: DbtArtifacts) -> None:
     """`dbt build --select tag:finance` picks orders and country_category_revenue."""
     tagged = sorted(n["name"] for n in a.nodes("model") if "finance" in n.get("tags", []))
-    expect({"orders", "country_category_revenue"} <= set(tagged),
-           expected="tag finance on orders and country_category_revenue", found=f"tagged finance: {tagged}")
+    expect(
+        {"orders", "country_category_revenue"} <= set(tagged),
+        expected="tag finance on orders and country_category_revenue",
+        found=f"tagged finance: {tagged}",
+    )
 
 
 @check(tier=Tier.DEFINITION, points=2, concepts=["dbt.materializations", "dbt.incremental"])
 def materializations_set_per_folder(a: DbtArtifacts) -> None:
     """staging views, intermediate ephemeral, marts tables (set per folder); orders is incremental."""
     config = a.read_yaml("dbt_project.yml", base=a.project) or {}
-    folders = ((config.get("models") or {}).get(a.project_name) or {})
+    folders = (config.get("models") or {}).get(a.project_name) or {}
     wanted = {"staging": "view", "intermediate": "ephemeral", "marts": "table"}
     # dbt reads a folder config with or without the `+` prefix: both spellings are the same setting
     found = {f: _folder_setting(folders.get(f), "materialized") for f in wanted}
     expect(found == wanted, expected=f"+materialized per folder in dbt_project.yml: {wanted}", found=found)
     orders = a.model("orders")["config"]
     # unique_key is judged by what a rerun does (integration tier), not by how it is spelled here.
-    expect(orders.get("materialized") == "incremental", expected="orders: materialized='incremental'",
-           found=f"materialized={orders.get('materialized')!r}")
+    expect(
+        orders.get("materialized") == "incremental",
+        expected="orders: materialized='incremental'",
+        found=f"materialized={orders.get('materialized')!r}",
+    )
 
 
 def _folder_setting(folder: object, key: str) -> object:
@@ -113,13 +132,24 @@ def _folder_setting(folder: object, key: str) -> object:
 @check(tier=Tier.DEFINITION, points=3, concepts=["dbt.tests_generic"])
 def generic_tests_cover_keys_status_and_relationships(a: DbtArtifacts) -> None:
     """unique + not_null on the keys, accepted_values on status, relationships orders -> customers."""
-    def has(model: str, test: str, column: str) -> bool:
-        return any(t["test_metadata"]["name"] == test and t.get("column_name") == column
-                   for t in a.tests_on(model) if t.get("test_metadata"))
 
-    wanted = [(m, t, c) for m, c in (("stg_orders", "order_id"), ("stg_customers", "customer_id"),
-                                     ("orders", "order_id"), ("customers", "customer_id"))
-              for t in ("unique", "not_null")]
+    def has(model: str, test: str, column: str) -> bool:
+        return any(
+            t["test_metadata"]["name"] == test and t.get("column_name") == column
+            for t in a.tests_on(model)
+            if t.get("test_metadata")
+        )
+
+    wanted = [
+        (m, t, c)
+        for m, c in (
+            ("stg_orders", "order_id"),
+            ("stg_customers", "customer_id"),
+            ("orders", "order_id"),
+            ("customers", "customer_id"),
+        )
+        for t in ("unique", "not_null")
+    ]
     wanted += [("stg_orders", "accepted_values", "status"), ("orders", "relationships", "customer_id")]
     missing = [f"{t} on {m}.{c}" for m, t, c in wanted if not has(m, t, c)]
     expect(not missing, expected="generic data tests in the models' YAML", found=f"missing: {'; '.join(missing)}")
@@ -140,9 +170,11 @@ def marts_and_columns_are_documented(a: DbtArtifacts) -> None:
             gaps.append(f"{name} (columns not listed)")
     expect(not gaps, expected="descriptions on every mart and column", found=f"undocumented: {', '.join(gaps)}")
     status = a.model("orders")["columns"].get("status", {})
-    expect(status.get("description", "").strip() == doc["block_contents"].strip(),
-           expected="orders.status described with {{ doc('order_status') }}",
-           found=repr(status.get("description", ""))[:120])
+    expect(
+        status.get("description", "").strip() == doc["block_contents"].strip(),
+        expected="orders.status described with {{ doc('order_status') }}",
+        found=repr(status.get("description", ""))[:120],
+    )
 
 
 @check(tier=Tier.DEFINITION, points=2, concepts=["dbt.lineage"])
@@ -167,5 +199,8 @@ def lineage_runs_from_sources_to_marts(a: DbtArtifacts) -> None:
         for needed in (f"source.{project}.shop.orders", f"source.{project}.shop.order_items"):
             if needed not in up:
                 problems.append(f"{name} does not trace back to {needed}")
-    expect(not problems, expected="source -> staging -> intermediate -> mart paths in the lineage",
-           found="; ".join(problems))
+    expect(
+        not problems,
+        expected="source -> staging -> intermediate -> mart paths in the lineage",
+        found="; ".join(problems),
+    )

@@ -2,11 +2,12 @@
 
 Independent of dbt and SQL on purpose: a check compares the learner's tables with these numbers.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -20,7 +21,7 @@ Row = dict[str, Any]
 def to_utc(text: str) -> datetime:
     """The learner's to_utc, in Python: any offset -> naive UTC."""
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed.astimezone(UTC).replace(tzinfo=None)
 
 
 def latest(rows: list[Row], key: str) -> dict[Any, Row]:
@@ -80,8 +81,11 @@ def expected_from(data: Dataset) -> Expected:
 
     copies = Counter(int(o["order_id"]) for o in b1["orders"])
     batch_1_ids = {o["order_id"] for o in b1["orders"]}
-    late = frozenset(int(o["order_id"]) for o in b2["orders"] if o["order_id"] not in batch_1_ids
-                     and to_utc(str(o["ordered_at"])) < datetime(2025, 7, 1))
+    late = frozenset(
+        int(o["order_id"])
+        for o in b2["orders"]
+        if o["order_id"] not in batch_1_ids and to_utc(str(o["ordered_at"])) < datetime(2025, 7, 1)
+    )
     updated = {int(o["order_id"]): str(o["status"]) for o in b2["orders"] if o["order_id"] in batch_1_ids}
 
     products = {p["product_id"]: p for p in b1["products"]}

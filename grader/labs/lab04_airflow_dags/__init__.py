@@ -53,7 +53,8 @@ SPEC = LabSpec(
     extensions=("supplier_standin", "dbt_warehouse", "backfill", "learner_tests"),
     gate="parse",
     check_modules=tuple(
-        f"grader.labs.lab04_airflow_dags.checks_{tier}" for tier in ("validation", "definition", "unit", "integration", "e2e")
+        f"grader.labs.lab04_airflow_dags.checks_{tier}"
+        for tier in ("validation", "definition", "unit", "integration", "e2e")
     ),
     artifacts=AirflowArtifacts,
     options=options,

@@ -10,6 +10,7 @@ from grader.artifacts.airflow import AirflowArtifacts
 from grader.checks import check, expect
 from grader.labs.lab04_airflow_dags.checks_integration import _states
 from grader.labs.lab04_airflow_dags.expected import deliveries, distinct_orders
+from grader.labs.lab04_airflow_dags.probes import WAREHOUSE_DAG_ID
 from grader.model import Tier
 
 
@@ -22,9 +23,21 @@ def _dbt_tasks(run: dict) -> dict[str, str]:
     }
 
 
+def _ancestors(tasks: dict[str, dict], task_id: str) -> set[str]:
+    """Every task upstream of ``task_id``, directly or through others."""
+    seen: set[str] = set()
+    todo = list(tasks.get(task_id, {}).get("upstream", []))
+    while todo:
+        upstream = todo.pop()
+        if upstream not in seen:
+            seen.add(upstream)
+            todo += tasks.get(upstream, {}).get("upstream", [])
+    return seen
+
+
 @check(tier=Tier.E2E, points=3, concepts=["af.orchestrate_dbt"])
 def dbt_builds_the_warehouse_after_the_days_load(a: AirflowArtifacts) -> None:
-    """fernhill_warehouse_daily loads the day's deliveries, then dbt builds the marts on them."""
+    """fernhill_warehouse_daily loads the day's deliveries, then dbt builds the marts on them (after load and deps)."""
     run = a.run("warehouse_day")
     seed, scale = a.options["data"]["seed"], a.options["data"]["scale"]
     day = a.options["warehouse"]["day"]
@@ -40,6 +53,14 @@ def dbt_builds_the_warehouse_after_the_days_load(a: AirflowArtifacts) -> None:
         state.get("raw_orders_of_day") == delivered,
         expected=f"raw.orders holding the {delivered} rows delivered on {day}",
         found=state.get("raw_orders_of_day"),
+    )
+    # the structure the text asks for, on the DAG as parsed: a serial test run would hide a missing edge
+    tasks = a.tasks(WAREHOUSE_DAG_ID)
+    before = _ancestors(tasks, "dbt_build")
+    expect(
+        {"load_orders", "dbt_deps"} <= before,
+        expected="dbt_build downstream of both load_orders and dbt_deps",
+        found=f"dbt_build runs after: {sorted(before) or 'nothing'}" if "dbt_build" in tasks else sorted(tasks),
     )
     orders = distinct_orders(seed, scale)
     expect(

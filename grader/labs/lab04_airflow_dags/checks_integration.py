@@ -210,25 +210,35 @@ def migrated_dag_runs_in_airflow_3(a: AirflowArtifacts) -> None:
     day = _day(a, "weekly_report")
     states = _states(run)
     want = {"start", "reports.report_north", "reports.report_south", "done"}
-    expect(want <= set(states), expected=f"tasks {sorted(want)} (a TaskGroup names its tasks reports.<task>)",
-           found=sorted(states))
-    expect(run["state"] == "success", expected="the weekly report's run to succeed", found=states,
-           hint="{{ execution_date }} is gone in Airflow 3: the template fails to render; use {{ ds }} or "
-                "{{ logical_date }}")
+    expect(
+        want <= set(states),
+        expected=f"tasks {sorted(want)} (a TaskGroup names its tasks reports.<task>)",
+        found=sorted(states),
+    )
+    expect(
+        run["state"] == "success",
+        expected="the weekly report's run to succeed",
+        found=states,
+        hint="{{ execution_date }} is gone in Airflow 3: the template fails to render; use {{ ds }} or "
+        "{{ logical_date }}",
+    )
     command = str((run["tasks"]["reports.report_north"].get("rendered") or {}).get("bash_command"))
-    expect(day in command and "north" in command, expected=f"report_north's command rendered with {day}",
-           found=command)
+    expect(day in command and "north" in command, expected=f"report_north's command rendered with {day}", found=command)
 
 
 @check(tier=Tier.INTEGRATION, points=2, concepts=["af.catchup_backfill"])
 def backfill_reruns_the_failed_day_and_fills_the_missing_one(a: AirflowArtifacts) -> None:
-    """backfill_command, run for real after an incident: a run for the failed and the missing day, none for the good one."""
+    """backfill_command, run for real after an incident: runs for the failed and missing days, not the good one."""
     done = a.backfill
     plan = a.options["backfill"]
     want = sorted([plan["failed_day"], plan["missing_day"]])
-    expect("error" not in done, expected="the backfill command to run", found=done.get("error"),
-           hint="airflow backfill create --dag-id ... --from-date ... --to-date ... (Airflow 3; `airflow dags "
-                "backfill` is gone)")
+    expect(
+        "error" not in done,
+        expected="the backfill command to run",
+        found=done.get("error"),
+        hint="airflow backfill create --dag-id ... --from-date ... --to-date ... (Airflow 3; `airflow dags "
+        "backfill` is gone)",
+    )
     got = done.get("backfill_runs", [])
     expect(
         got == want,

@@ -129,7 +129,13 @@ def runs(seed: int, scale: float, dag_id: str) -> list[dict]:
         },
         # the dbt project built by a DAG: a day, the same day again, and a delivery that breaks a dbt test
         *(
-            {"id": run_id, "dag_id": WAREHOUSE_DAG_ID, "logical_date": f"{d}T06:30:00+01:00", "day": d, "warehouse": True}
+            {
+                "id": run_id,
+                "dag_id": WAREHOUSE_DAG_ID,
+                "logical_date": f"{d}T06:30:00+01:00",
+                "day": d,
+                "warehouse": True,
+            }
             for run_id, d in (("warehouse_day", day), ("warehouse_day_again", day))
         ),
         {
@@ -184,28 +190,69 @@ GRADED_SELECTION = """selectors:
 
 # The learner's own tests (tests/) run against the grader's copy of the order pipeline, then against
 # copies with one bug each: each mutant names the tier of test that should catch it.
-PIPELINE_FILES = ("dags/fernhill_orders_daily.py", "include/fernhill/__init__.py", "include/fernhill/orders.py",
-                  "include/fernhill/alerts.py")
+PIPELINE_FILES = (
+    "dags/fernhill_orders_daily.py",
+    "include/fernhill/__init__.py",
+    "include/fernhill/orders.py",
+    "include/fernhill/alerts.py",
+)
 MUTANTS: list[dict[str, Any]] = [
-    {"id": "validation", "what": "a DAG file that no longer imports (an Airflow 2 import left in)",
-     "edits": [{"file": "dags/fernhill_orders_daily.py",
+    {
+        "id": "validation",
+        "what": "a DAG file that no longer imports (an Airflow 2 import left in)",
+        "edits": [
+            {
+                "file": "dags/fernhill_orders_daily.py",
                 "find": "from airflow.sdk import TaskGroup, Variable, dag, task\n",
                 "replace": "from airflow.sdk import TaskGroup, Variable, dag, task\n"
-                           "from airflow.operators.dummy import DummyOperator\n"}]},
-    {"id": "definition", "what": "announce wired before write_summary",
-     "edits": [{"file": "dags/fernhill_orders_daily.py", "find": "        write_summary >> announce\n",
-                "replace": "        announce >> write_summary\n"}]},
-    {"id": "unit", "what": "summarize counting every order as returned",
-     "edits": [{"file": "include/fernhill/orders.py",
-                "find": 'sum(1 for o in orders if o["status"] == "returned")', "replace": "len(orders)"}]},
-    {"id": "integration", "what": "the join end left on the default trigger rule all_success",
-     "edits": [{"file": "dags/fernhill_orders_daily.py",
+                "from airflow.operators.dummy import DummyOperator\n",
+            }
+        ],
+    },
+    {
+        "id": "definition",
+        "what": "announce wired before write_summary",
+        "edits": [
+            {
+                "file": "dags/fernhill_orders_daily.py",
+                "find": "        write_summary >> announce\n",
+                "replace": "        announce >> write_summary\n",
+            }
+        ],
+    },
+    {
+        "id": "unit",
+        "what": "summarize counting every order as returned",
+        "edits": [
+            {
+                "file": "include/fernhill/orders.py",
+                "find": 'sum(1 for o in orders if o["status"] == "returned")',
+                "replace": "len(orders)",
+            }
+        ],
+    },
+    {
+        "id": "integration",
+        "what": "the join end left on the default trigger rule all_success",
+        "edits": [
+            {
+                "file": "dags/fernhill_orders_daily.py",
                 "find": 'end = EmptyOperator(task_id="end", trigger_rule="none_failed_min_one_success")',
-                "replace": 'end = EmptyOperator(task_id="end")'}]},
-    {"id": "e2e", "what": "the summary file written without its day",
-     "edits": [{"file": "include/fernhill/orders.py",
+                "replace": 'end = EmptyOperator(task_id="end")',
+            }
+        ],
+    },
+    {
+        "id": "e2e",
+        "what": "the summary file written without its day",
+        "edits": [
+            {
+                "file": "include/fernhill/orders.py",
                 "find": 'json.dumps({"day": day, **summary}, sort_keys=True)',
-                "replace": "json.dumps(summary, sort_keys=True)"}]},
+                "replace": "json.dumps(summary, sort_keys=True)",
+            }
+        ],
+    },
 ]
 
 
