@@ -57,6 +57,17 @@ def hostile_model_workspace(root: Path, behaviour: str) -> Path:
     return ws
 
 
+# forks without end when imported: only a pids limit and a kill of its whole process group stop it
+# (never graded locally: as root on the host, no limit would hold it)
+FORK_BOMB_DAG = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
+
+
+def fork_bomb_workspace(root: Path) -> Path:
+    workspace = make_workspace(root, LAB04, SOLUTIONS / LAB04)
+    (workspace / LAB04 / "dags" / "forks_forever.py").write_text(FORK_BOMB_DAG)
+    return workspace
+
+
 def graded_in_containers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LabReport]:
     """Every container grading of this module, two at a time, once per session.
 
@@ -72,6 +83,7 @@ def graded_in_containers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
             "04-starter": lambda: grade_with_spec(
                 LAB04, make_workspace(root / "t04", LAB04, LABS / LAB04), "container"
             ),
+            "04-fork-bomb": lambda: grade_with_spec(LAB04, fork_bomb_workspace(root / "f04"), "container"),
             "01-solution": lambda: grade_in_container(make_workspace(root / "s01", LAB01, SOLUTIONS / LAB01)),
             "01-starter": lambda: grade_in_container(make_workspace(root / "t01", LAB01, LABS / LAB01)),
             **{
@@ -118,6 +130,22 @@ def test_airflow_lab_scores_the_same_in_a_container(
     labels = {step["name"]: step["label"] for step in report.steps}
     assert "PostgreSQL" in labels["warehouse"]
     assert "DuckDB" in {s["name"]: s["label"] for s in local["steps"]}["warehouse"]
+    assert grader_containers() == []
+
+
+def test_a_fork_bombing_dag_import_costs_only_its_own_points(
+    runtime_image: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A DAG file that forks without end at import is stopped with its whole process group: the
+    submission is graded, only the import check is lost, later steps can still start processes."""
+    gradings = graded_in_containers(tmp_path_factory)
+    report = gradings["04-fork-bomb"]
+    assert report.status is Status.GRADED, report.problems
+    lost = [t for t in report.tests if t.status != "passed"]
+    assert [t.id for t in lost] == ["validation.dags_import_without_errors"]
+    assert "forks_forever.py: importing this file did not finish" in lost[0].message
+    # the time it cost, beside the plain solution's (read in --durations; no timing assertion)
+    print(f"fork bomb {report.duration_s:.0f} s, solution {gradings['04-solution'].duration_s:.0f} s")
     assert grader_containers() == []
 
 

@@ -123,6 +123,8 @@ class ContainerRunner:
                 memswap_limit=self.config.memory,
                 nano_cpus=int(self.config.cpus * 1e9),
                 pids_limit=self.config.pids,
+                # tini as PID 1 reaps what learner code orphans: zombies would hold the pids limit
+                init=True,
                 cap_drop=["ALL"],
                 security_opt=["no-new-privileges"],
                 # a job printing a gigabyte must not write a gigabyte of logs on the host

@@ -127,8 +127,29 @@ def _follow(progress: Path, seen: int, on_progress: Callable[[str], None]) -> in
 
 
 def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+    """The job's process group, and every process below the job in a group of its own.
+
+    The job runs risky calls in forked children that lead process groups of their own (so a
+    fork bomb can be stopped as one); those groups are found through the job's descendants,
+    before the job dies and they are orphaned.
+    """
+    try:
+        import psutil
+
+        family = psutil.Process(pid).children(recursive=True)
+    except Exception:  # psutil missing, or the job already gone (its group may still hold members)
+        family = []
+    groups = {pid}
+    for process in family:
+        with contextlib.suppress(Exception):
+            groups.add(os.getpgid(process.pid))
+    groups.discard(os.getpgid(0))  # never the grader's own group
+    for group in groups:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(group, signal.SIGKILL)
+    for process in family:
+        with contextlib.suppress(Exception):
+            process.kill()
 
 
 def _tail(path: Path, limit: int = 4000) -> str:

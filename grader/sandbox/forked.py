@@ -44,11 +44,14 @@ def _one_child(fn: Callable[[Any], Any], items: list[Any], timeout_s: float) -> 
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
+        os.setpgid(0, 0)  # a group of its own: whatever it starts (a fork bomb too) goes with it
         os.close(read_end)
         with os.fdopen(write_end, "wb", buffering=0) as pipe:
             for item in items:
                 pipe.write(_payload(fn, item) + b"\n")
         os._exit(0)
+    with contextlib.suppress(OSError):  # set on both sides, so no kill can come before the child's own call
+        os.setpgid(pid, pid)
     os.close(write_end)
     results: list[ForkResult] = []
     buffer = b""
@@ -70,6 +73,7 @@ def _one_child(fn: Callable[[Any], Any], items: list[Any], timeout_s: float) -> 
     finally:
         os.close(read_end)
         os.waitpid(pid, 0)
+        _kill_group(pid)  # what the child left running when it ended, stopped or not
 
 
 def _kill_tree(pid: int) -> None:
@@ -81,10 +85,24 @@ def _kill_tree(pid: int) -> None:
         family = psutil.Process(pid).children(recursive=True)
     except Exception:  # psutil missing or the child already gone: the child alone
         family = []
-    os.kill(pid, signal.SIGKILL)
+    _kill_group(pid)
     for process in family:
         with contextlib.suppress(Exception):
             process.kill()
+
+
+def _kill_group(pgid: int) -> None:
+    """SIGKILL the child's process group until no member is left.
+
+    A fork bomb forks between two kills, so one kill is not enough; a killed process forks no
+    more, so a few rounds empty the group.
+    """
+    for _ in range(1000):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.005)
 
 
 def _payload(fn: Callable[[Any], Any], item: Any) -> bytes:
