@@ -15,12 +15,11 @@ import argparse
 import json
 import re
 import sys
-from importlib import import_module
 from pathlib import Path
 
 from grader.checks import collect, import_modules
 from grader.course import course_root, lab_entry
-from grader.labs import graded_lab_ids, grader_module, load_spec
+from grader.labs import graded_lab_ids, grader_folder, load_spec
 
 
 def exercises(notebook: Path) -> dict[str, str]:
@@ -76,9 +75,9 @@ def checks_table(lab_id: str) -> str:
 
 
 def checks_file(lab_id: str) -> Path:
-    module = grader_module(lab_id)
-    assert module is not None
-    return Path(import_module(module).__file__ or "").parent / "CHECKS.md"
+    folder = grader_folder(lab_id)
+    assert folder is not None
+    return folder / "CHECKS.md"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,14 +21,13 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
-from importlib import import_module
 from pathlib import Path
 
 import yaml
 
 from grader.cohort import grade_cohort
 from grader.course import course_root
-from grader.labs import graded_lab_ids, grader_module, resolve_lab_id
+from grader.labs import graded_lab_ids, grader_folder, resolve_lab_id
 
 GOAL = 0.9
 CONTROL = "_solution"  # the untouched solution, graded in the same batch
@@ -58,11 +57,9 @@ class Outcome:
 
 
 def mutants_file(lab_id: str) -> Path | None:
-    module = grader_module(lab_id)
-    if module is None:
-        return None
-    path = Path(import_module(module).__file__ or "").parent / "mutants.yml"
-    return path if path.exists() else None
+    folder = grader_folder(lab_id)
+    path = folder / "mutants.yml" if folder else None
+    return path if path and path.exists() else None
 
 
 def load_mutants(lab_id: str) -> list[Mutant]:

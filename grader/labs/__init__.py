@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from grader.course import course, lab_entry
@@ -70,6 +71,12 @@ def grader_module(lab_id: str) -> str | None:
     if entry.get("status") != "graded":
         return None
     return str(entry.get("grader") or f"grader.labs.lab{lab_id}")
+
+
+def grader_folder(lab_id: str) -> Path | None:
+    """The folder of the lab's grader package (its checks, CHECKS.md, mutants.yml), or None without one."""
+    module = grader_module(lab_id)
+    return Path(importlib.import_module(module).__file__ or "").parent if module else None
 
 
 def load_spec(lab_id: str) -> LabSpec | None:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from grader.course import lab_entry
 from grader.model import LabReport, Status
+from grader.reports.feedback import concept_points
 from grader.reports.html import STYLE
 from grader.submissions import Skipped
 
@@ -61,13 +62,7 @@ def concept_shares(results: dict[str, list[LabReport]]) -> dict[tuple[str, str],
         for report in reports:
             if report.status is not Status.GRADED:
                 continue
-            totals: dict[str, list[float]] = {}
-            for test in report.tests:
-                for concept in test.concepts:
-                    got = totals.setdefault(concept, [0.0, 0.0])
-                    got[0] += test.score
-                    got[1] += test.max_score
-            for concept, (score, possible) in totals.items():
+            for concept, (score, possible) in concept_points(report).items():
                 shares.setdefault((report.lab, concept), {})[learner] = score / possible if possible else 1.0
     return shares
 

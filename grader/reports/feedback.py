@@ -36,6 +36,11 @@ class ConceptView:
     def share(self) -> float:
         return self.score / self.max_score if self.max_score else 1.0
 
+    @property
+    def where(self) -> str:
+        """ "section 8 Macros, exercise 8.1": where the notebook teaches it."""
+        return f"section {self.section}" + (f", exercise {self.exercise}" if self.exercise else "")
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -76,15 +81,22 @@ def feedback(report: LabReport, folder: Path) -> Feedback:
     )
 
 
-def _concepts(report: LabReport, manifest: dict, notebook: str) -> list[ConceptView]:
-    carried: dict[str, list[TestResult]] = {}  # every test, under every concept it carries
-    shown: dict[str, list[TestResult]] = {}  # every test once, under its first concept
+def concept_points(report: LabReport) -> dict[str, tuple[float, float]]:
+    """Concept -> (score, max_score) over every test carrying it (a test counts for each of its concepts)."""
+    points: dict[str, tuple[float, float]] = {}
     for test in report.tests:
         for concept in test.concepts or ("other",):
-            carried.setdefault(concept, []).append(test)
+            score, possible = points.get(concept, (0.0, 0.0))
+            points[concept] = (score + test.score, possible + test.max_score)
+    return points
+
+
+def _concepts(report: LabReport, manifest: dict, notebook: str) -> list[ConceptView]:
+    shown: dict[str, list[TestResult]] = {}  # every test once, under its first concept
+    for test in report.tests:
         shown.setdefault((test.concepts or ("other",))[0], []).append(test)
     views = []
-    for concept, tests in carried.items():
+    for concept, (score, possible) in concept_points(report).items():
         info = manifest.get(concept) or {}
         section = str(info.get("section", ""))
         views.append(
@@ -94,8 +106,8 @@ def _concepts(report: LabReport, manifest: dict, notebook: str) -> list[ConceptV
                 section=section,
                 exercise=str(info.get("exercise", "")),
                 order=_numbers(section) + _numbers(str(info.get("exercise", ""))) or (10_000,),
-                score=sum(t.score for t in tests),
-                max_score=sum(t.max_score for t in tests),
+                score=score,
+                max_score=possible,
                 tests=tuple(shown.get(concept, ())),
                 href=f"{notebook}#{section_anchor(section)}" if notebook and section else notebook,
             )

@@ -94,10 +94,9 @@ def _inline(text: str) -> str:
 
 
 def _concept_link(concept: ConceptView) -> str:
-    where = f"section {concept.section}" + (f", exercise {concept.exercise}" if concept.exercise else "")
     if not concept.href:
-        return escape(where)
-    return f"<a class='nb' href='{escape(concept.href)}'>{escape(where)}</a>"
+        return escape(concept.where)
+    return f"<a class='nb' href='{escape(concept.href)}'>{escape(concept.where)}</a>"
 
 
 def _problems(view: Feedback) -> list[str]:

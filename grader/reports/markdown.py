@@ -16,8 +16,7 @@ def bar(score: float, max_score: float) -> str:
 
 
 def _link(concept: ConceptView) -> str:
-    where = f"section {concept.section}" + (f", exercise {concept.exercise}" if concept.exercise else "")
-    return f"[{where}]({concept.href})" if concept.href else where
+    return f"[{concept.where}]({concept.href})" if concept.href else concept.where
 
 
 def to_markdown(report: LabReport, folder: Path) -> str:
