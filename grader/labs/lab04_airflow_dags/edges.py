@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from grader.labs.edges import Edge, table
-from grader.labs.lab04_airflow_dags import probes
+from grader.labs.lab04_airflow_dags import DAG_ID, GRADING_SCALE, GRADING_SEED, probes
 
 
 def _utc(text: str) -> datetime:
@@ -22,7 +22,7 @@ def _utc(text: str) -> datetime:
 
 def coverage(calls: list[dict] | None = None, runs: list[dict] | None = None) -> list[Edge]:
     calls = probes.CALLS if calls is None else calls
-    runs = runs if runs is not None else probes.runs(2025, 1.0, "fernhill_orders_daily")
+    runs = runs if runs is not None else probes.runs(GRADING_SEED, GRADING_SCALE, DAG_ID)
     day_rows = next(c["args"][0] for c in calls if c["id"] == "orders_for_day")
     day = datetime.combine(date.fromisoformat(probes.DAY), datetime.min.time(), UTC)
     starts = [_utc(r["ordered_at"]) for r in day_rows]
