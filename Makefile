@@ -50,6 +50,7 @@ images: setup
 bench: setup
 	@$(UV) run --frozen python -m grader.bench
 	@$(UV) run --frozen python -m grader.bench_lab04
+	@$(UV) run --frozen python -m grader.bench_lab03
 
 bench-cohort: setup
 	@$(UV) run --frozen python -m grader.bench --cohort 6

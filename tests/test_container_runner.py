@@ -44,6 +44,7 @@ HOSTILE_MODELS = {
     ),
 }
 LAB04 = "04_airflow_dags"
+LAB03 = "03_snapshots"
 _CONTAINED: dict[str, LabReport] = {}
 
 
@@ -84,6 +85,9 @@ def graded_in_containers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
                 LAB04, make_workspace(root / "t04", LAB04, LABS / LAB04), "container"
             ),
             "04-fork-bomb": lambda: grade_with_spec(LAB04, fork_bomb_workspace(root / "f04"), "container"),
+            "03-solution": lambda: grade_with_spec(
+                LAB03, make_workspace(root / "s03", LAB03, SOLUTIONS / LAB03), "container"
+            ),
             "01-solution": lambda: grade_in_container(make_workspace(root / "s01", LAB01, SOLUTIONS / LAB01)),
             "01-starter": lambda: grade_in_container(make_workspace(root / "t01", LAB01, LABS / LAB01)),
             **{
@@ -106,6 +110,18 @@ def test_solution_scores_the_same_as_with_the_local_runner(
     report = graded_in_containers(tmp_path_factory)["01-solution"]
     assert report.status is Status.GRADED, report.problems
     assert [(t.id, t.score) for t in report.tests] == [(t["id"], t["score"]) for t in solution_report_01["tests"]]
+    assert report.score == report.max_score
+    assert grader_containers() == []
+
+
+def test_snapshot_lab_keeps_the_same_history_in_a_container(
+    runtime_image: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Lab 03's six days replay in the container as they do locally: every test passes, with the same scores."""
+    local = graded_once(tmp_path_factory, LAB03, SOLUTIONS)
+    report = graded_in_containers(tmp_path_factory)["03-solution"]
+    assert report.status is Status.GRADED, report.problems
+    assert [(t.id, t.score) for t in report.tests] == [(t["id"], t["score"]) for t in local["tests"]]
     assert report.score == report.max_score
     assert grader_containers() == []
 

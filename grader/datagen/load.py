@@ -56,6 +56,25 @@ RAW_TYPES: dict[str, dict[str, str]] = {
     },
     "web_sessions": {"session_id": "BIGINT", "customer_id": "BIGINT", "started_at": "TIMESTAMP", "channel": "VARCHAR"},
     "country_population": {"country_code": "VARCHAR", "year": "INTEGER", "population": "BIGINT"},
+    # lab 03's daily full extracts (grader/datagen/snapshots.py): updated_at as the sources write it
+    "crm_customers": {
+        "customer_id": "BIGINT",
+        "first_name": "VARCHAR",
+        "email": "VARCHAR",
+        "country_code": "VARCHAR",
+        "loyalty_tier": "VARCHAR",
+        "newsletter": "VARCHAR",
+        "updated_at": "VARCHAR",
+        "_loaded_at": "TIMESTAMP",
+    },
+    "order_status": {
+        "order_id": "BIGINT",
+        "customer_id": "BIGINT",
+        "status": "VARCHAR",
+        "amount_cents": "BIGINT",
+        "updated_at": "VARCHAR",
+        "_loaded_at": "TIMESTAMP",
+    },
 }
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import yaml
 
 from grader.datagen import generate
 from grader.datagen.load import load_duckdb
+from grader.datagen.snapshots import generate_days
 from grader.sandbox.dbt.job import DbtJob
 from grader.sandbox.dbt.runner import Dbt, first_error
 from grader.sandbox.recorder import NotGradable, Recorder, StepFailed, summary
@@ -18,11 +21,16 @@ from grader.sandbox.recorder import NotGradable, Recorder, StepFailed, summary
 # dbt's result statuses a learner must look at
 TROUBLE = ("error", "fail", "skipped")
 
+# What load_raw can generate (option ``dataset``): each writes ``raw/`` and its later batches.
+DATASETS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "shop": lambda data: generate(seed=data["seed"], scale=data["scale"]),  # labs 01, 04: batch_2/
+    "snapshot_days": lambda data: generate_days(seed=data["seed"]),  # lab 03: day_2/ .. day_N/
+}
+
 
 def load_raw(job: DbtJob, options: dict[str, Any], rec: Recorder) -> None:
     with rec.step("load_raw", "Load the raw data (extract & load, before dbt)"):
-        dataset = generate(seed=job.plan["data"]["seed"], scale=job.plan["data"]["scale"])
-        dataset.write(job.data_dir)
+        DATASETS[options.get("dataset", "shop")](job.plan["data"]).write(job.data_dir)
         load_duckdb(job.warehouse, job.data_dir / "raw")
 
 
@@ -58,10 +66,10 @@ def parse(job: DbtJob, options: dict[str, Any], rec: Recorder) -> None:
 
 
 def build(job: DbtJob, options: dict[str, Any], rec: Recorder) -> None:
-    """``dbt build`` once; ``exclude`` keeps unit tests out (see the unit_tests step)."""
+    """``dbt build`` once; ``exclude`` keeps unit tests out (see the unit_tests step); ``vars`` as --vars."""
     # Unit tests run on their own: inside `dbt build` a failing unit test skips its model and
     # everything downstream, and one wrong expression would cost the points of the whole lab.
-    args = ["build", *(["--exclude", options["exclude"]] if options.get("exclude") else [])]
+    args = ["build", *(["--exclude", options["exclude"]] if options.get("exclude") else []), *_vars(options)]
     with rec.step("build", "Build seeds, models and data tests (dbt build)") as entry:
         inv = job.require_dbt().invoke(args, reuse_manifest=True)
         _copy_if_exists(job.work / "target" / "run_results.json", job.out / "run_results_build.json")
@@ -89,19 +97,31 @@ def batch(job: DbtJob, options: dict[str, Any], rec: Recorder) -> None:
     """Load the generator's next batch (appended), run a dbt command, keep its results and the warehouse.
 
     Options: ``batch`` (a folder of the generated data), ``command`` (dbt's arguments), ``name``
-    (the recorded step, and the suffix of ``run_results_<name>.json`` and ``warehouse_<name>.duckdb``)
-    and ``label``. Lab 01's incremental rerun is one batch; a snapshot lab lists one per day.
+    (the recorded step, and the suffix of ``run_results_<name>.json`` and ``warehouse_<name>.duckdb``),
+    ``label``, ``replace`` (the batch is a full extract that replaces the raw tables, so rows
+    missing from it are deleted at the source), ``vars`` (passed as --vars) and ``reuse_manifest``
+    (skip the parse: right for commands whose nodes compile afresh each run, like snapshots).
+    Lab 01's incremental rerun is one batch; lab 03 lists one per day, each running ``dbt snapshot``.
     """
     name = options["name"]
     label = options.get("label", f"Load {options['batch']} and run dbt {' '.join(options['command'])}")
-    with rec.step(name, label):
-        load_duckdb(job.warehouse, job.data_dir / options["batch"], append=True)
-        # parsed afresh: a reused manifest keeps state from the commands that compiled with it
-        inv = job.require_dbt().invoke(list(options["command"]))
+    with rec.step(name, label) as entry:
+        load_duckdb(job.warehouse, job.data_dir / options["batch"], append=not options.get("replace"))
+        # parsed afresh unless the lab says otherwise: a reused manifest keeps state from the
+        # commands that compiled with it (lab 01's incremental model and its ephemeral CTEs)
+        inv = job.require_dbt().invoke(
+            [*options["command"], *_vars(options)], reuse_manifest=bool(options.get("reuse_manifest"))
+        )
         _copy_if_exists(job.work / "target" / "run_results.json", job.out / f"run_results_{name}.json")
         copy_warehouse(job.warehouse, job.out / f"warehouse_{name}.duckdb")
+        if getattr(inv.result, "results", None):
+            entry["summary"] = build_summary(f"dbt {options['command'][0]} after {name}", inv.result.results)
         if not inv.success:
             raise StepFailed(first_error(inv))
+
+
+def _vars(options: dict[str, Any]) -> list[str]:
+    return ["--vars", json.dumps(options["vars"])] if options.get("vars") else []
 
 
 def build_summary(title: str, results: list[Any]) -> dict[str, Any]:

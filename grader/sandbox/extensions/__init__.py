@@ -3,5 +3,6 @@
 - ``supplier_standin``: lab 04's stand-in supplier API and Slack webhook (a real local HTTP server);
 - ``dbt_warehouse``: the lab 01 project staged and loaded for a DAG that orchestrates dbt;
 - ``backfill``: the learner's backfill command run after an incident in the DAG's history;
-- ``learner_tests``: the learner's own tests run against the reference pipeline and its mutants.
+- ``learner_tests``: the learner's own tests run against the reference pipeline and its mutants;
+- ``snapshot_clock``: lab 03's snapshot runs stamped with each day's run time, not the wall clock.
 """

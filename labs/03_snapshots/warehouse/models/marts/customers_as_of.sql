@@ -1,0 +1,2 @@
+-- The customers as they were at var('as_of') (UTC), read from their history.
+-- TODO: from ref('customers_snapshot'): the version valid at var('as_of') (valid_from <= as_of < valid_to, open-ended when null), deleted customers left out (exercise 8.1)

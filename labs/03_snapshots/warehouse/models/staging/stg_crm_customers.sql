@@ -1,0 +1,2 @@
+-- One row per customer as the CRM holds it today, ready to be snapshotted.
+-- TODO: select from source('crm', 'crm_customers'); updated_at in UTC; profile_hash = fernhill_utils.generate_surrogate_key of email, country_code, loyalty_tier and newsletter (exercise 2.2)

@@ -1,0 +1,2 @@
+-- One row per order with its current status, ready to be snapshotted.
+-- TODO: select from source('crm', 'order_status'); amount in euros; updated_at in UTC (exercise 2.2)
