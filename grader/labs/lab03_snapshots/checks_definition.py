@@ -80,8 +80,12 @@ def snapshots_read_staging_models(a: DbtArtifacts) -> None:
 
 @check(tier=Tier.DEFINITION, points=1, concepts=["snap.config"])
 def snapshots_land_in_the_snapshots_schema(a: DbtArtifacts) -> None:
-    """Every snapshot sets schema snapshots, apart from the models."""
-    wrong = {n: _snapshot(a, n)["config"].get("schema") for n in SNAPSHOTS}
+    """Every snapshot sets schema snapshots, apart from the models (target_schema, in a legacy block)."""
+
+    def schema(config: dict[str, Any]) -> Any:
+        return config.get("schema") or config.get("target_schema")
+
+    wrong = {n: schema(_snapshot(a, n)["config"]) for n in SNAPSHOTS}
     wrong = {n: s for n, s in wrong.items() if str(s).lower() != "snapshots"}
     expect(not wrong, expected="schema: snapshots on every snapshot", found=f"schema {wrong}")
 
