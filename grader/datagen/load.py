@@ -108,12 +108,14 @@ _POSTGRES_TYPES = {"VARCHAR": "text"}
 
 
 def load_postgres(
-    connect: dict[str, Any], folder: Path, *, schema: str = "raw", append: bool = False
+    connect: dict[str, Any], folder: Path, *, schema: str = "raw", append: bool = False, keep_views: bool = False
 ) -> dict[str, int]:
     """The same raw tables in PostgreSQL, plus suppliers.json as ``reference.suppliers`` (jsonb).
 
     DuckDB reads the JSON file where it lies; PostgreSQL cannot, so the loader lands it, the way a
-    loading tool would. ``connect`` is psycopg2's keyword arguments.
+    loading tool would. ``connect`` is psycopg2's keyword arguments. ``keep_views``: replace the rows
+    of an existing table instead of dropping it, so views on it survive (a full extract loaded
+    under the staging views, lab 03), as they do on DuckDB.
     """
     import psycopg2  # only the PostgreSQL target needs it
 
@@ -124,7 +126,9 @@ def load_postgres(
             cur.execute(f"create schema if not exists {schema}")
             for table, types, path in _csv_files(folder):
                 columns = ", ".join(f"{name} {_POSTGRES_TYPES.get(kind, kind)}" for name, kind in types.items())
-                if not append:
+                if not append and keep_views:
+                    cur.execute(f"create table if not exists {schema}.{table} ({columns}); truncate {schema}.{table}")
+                elif not append:
                     cur.execute(
                         f"drop table if exists {schema}.{table} cascade; create table {schema}.{table} ({columns})"
                     )

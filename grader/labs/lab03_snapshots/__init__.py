@@ -25,8 +25,23 @@ def run_time(day: int) -> str:
     return f"{snapshot_times(DAYS)[day - 1]:%Y-%m-%d %H:%M:%S}"
 
 
+SNAPSHOT_NAMES = ("orders_snapshot", "customers_snapshot", "customers_all_snapshot", "customers_hashed_snapshot")
+
+
 def options() -> dict[str, Any]:
-    return {"data": {"seed": GRADING_SEED, "scale": 1.0}, "env_prefix": "FERNHILL", "probes": probes()}
+    return {
+        "data": {"seed": GRADING_SEED, "scale": 1.0},
+        "env_prefix": "FERNHILL",
+        "probes": probes(),
+        # the same six days on PostgreSQL, beside the DuckDB job: the histories must be the same
+        "postgres_target": {
+            "learner_target": "pg",
+            "build_vars": {"snapshot_run_time": run_time(1)},
+            "batches": [{k: day[k] for k in ("batch", "replace", "command", "vars")} for day in _days()],
+            "compare": list(SNAPSHOT_NAMES),
+            "timeout_s": 300,
+        },
+    }
 
 
 def _days() -> tuple[dict[str, Any], ...]:
@@ -37,7 +52,7 @@ def _days() -> tuple[dict[str, Any], ...]:
             "batch": f"day_{day}",
             "replace": True,  # a full extract: a row missing from it was deleted at the source
             "command": ["snapshot"],
-            "vars": {"grader_snapshot_time": run_time(day)},
+            "vars": {"snapshot_run_time": run_time(day)},
             # no parse per day: a snapshot compiles afresh on every run (half of each day's time)
             "reuse_manifest": True,
             "label": f"Day {day}: load the day's extract and run dbt snapshot",
@@ -57,17 +72,20 @@ SPEC = LabSpec(
         "profile",
         "snapshot_clock",
         "deps",
+        "postgres_start",  # the same days replayed on PostgreSQL, overlapping the DuckDB ones
         "parse",
         # day 1: the staging views, the snapshots' first run, the as-of model and the tests
-        {"step": "build", "vars": {"grader_snapshot_time": run_time(1)}},
+        {"step": "build", "vars": {"snapshot_run_time": run_time(1)}},
         {"step": "keep_warehouse", "as": "warehouse_day_1"},
         *_days(),
         "probes",
+        "postgres",
     ),
     gate="parse",
     check_modules=tuple(f"grader.labs.lab03_snapshots.checks_{tier}" for tier in TIERS),
     artifacts=DbtArtifacts,
     options=options,
     notebook="03_snapshots.ipynb",
+    services=("postgres",),
     timeout_s=480.0,
 )

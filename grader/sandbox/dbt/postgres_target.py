@@ -3,8 +3,9 @@
 It runs as a second process of the sandbox job (a fork of it, ``side_process.fork``: dbt is
 imported already), started once the packages are installed, so the two builds overlap on the machine's two cores.
 It waits for the server the runner provided, loads the same raw data, builds with the grader's
-own PostgreSQL profile, checks the learner's `pg` target with `dbt debug`, and writes what it saw
-to ``postgres.json``: the build summary and the rows of the tables the host compares with DuckDB.
+own PostgreSQL profile, checks the learner's `pg` target with `dbt debug`, replays the lab's later
+batches when it has some (``batches``: lab 03's days), and writes what it saw to ``postgres.json``:
+the build summary and the rows of the tables the host compares with DuckDB.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
 
     result["stage"] = "build"
     start = time.monotonic()
-    inv = dbt.invoke(["build", "--exclude", "test_type:unit"])
+    inv = dbt.invoke(["build", "--exclude", "test_type:unit", *_vars(target.get("build_vars"))])
     result["build_s"] = round(time.monotonic() - start, 2)
     results = getattr(inv.result, "results", None) or []
     result["statuses"] = {r.node.unique_id: str(r.status) for r in results}
@@ -88,6 +89,23 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
     if inv.result is None:
         result["error"] = first_error(inv)
         return
+    # the lab's later batches, as the DuckDB job replays them (lab 03: a dbt snapshot per day)
+    for batch in target.get("batches", []):
+        result["stage"] = f"batch {batch['batch']}"
+        load_postgres(
+            _psycopg2_kwargs(server),
+            Path(plan["work_dir"]) / "data" / batch["batch"],
+            append=not batch.get("replace"),
+            keep_views=True,
+        )
+        later = dbt.invoke([*batch["command"], *_vars(batch.get("vars"))])
+        for r in getattr(later.result, "results", None) or []:
+            result["statuses"][r.node.unique_id] = str(r.status)
+            if str(r.status) in ("error", "fail"):
+                result["messages"][r.node.unique_id] = f"{batch['batch']}: {(r.message or '')[:600]}"
+        if later.result is None:
+            result["error"] = f"{batch['batch']}: {first_error(later)}"
+            return
 
     result["stage"] = "compare"
     relations = _relations(work / "target" / "manifest.json")
@@ -97,8 +115,8 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
     con = psycopg2.connect(**_psycopg2_kwargs(server))
     try:
         for name in target["compare"]:
-            relation = relations.get(name)
-            if relation is None or result["statuses"].get(f"model.{plan['project_name']}.{name}") != "success":
+            unique_id, relation = relations.get(name, ("", ""))
+            if not relation or result["statuses"].get(unique_id) != "success":
                 continue
             with con.cursor() as cur:
                 cur.execute(f"select * from {relation}")  # a relation name from the manifest
@@ -144,15 +162,20 @@ def _dbt_kwargs(server: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _relations(manifest_file: Path) -> dict[str, str]:
+def _relations(manifest_file: Path) -> dict[str, tuple[str, str]]:
+    """Name -> (unique id, relation) of the models and snapshots the build made."""
     if not manifest_file.exists():
         return {}
     nodes = json.loads(manifest_file.read_text()).get("nodes", {})
     return {
-        n["name"]: n["relation_name"]
+        n["name"]: (n["unique_id"], n["relation_name"])
         for n in nodes.values()
-        if n["resource_type"] == "model" and n.get("relation_name")
+        if n["resource_type"] in ("model", "snapshot") and n.get("relation_name")
     }
+
+
+def _vars(values: dict[str, Any] | None) -> list[str]:
+    return ["--vars", json.dumps(values)] if values else []
 
 
 def _disabled_models(manifest_file: Path) -> set[str]:

@@ -2,10 +2,11 @@
 
 The check strategy and hard deletes stamp rows with ``snapshot_get_time()``, the warehouse's
 clock (and local time on a non-UTC machine). A grading must give the same history on every run,
-so the job adds one macro file to its staged copy of the learner's project: the root project's
-``<adapter>__snapshot_get_time`` wins over the adapter's own (dbt's dispatch looks there first),
-and returns ``var('grader_snapshot_time')`` when the step passes it, the real clock otherwise.
-The learner's files are not touched; their notebook runs keep the real clock.
+so the job writes the lab's clock macro into its staged copy of the learner's project, over the
+project's own ``macros/_snapshot_clock.sql`` (the notebook replays past nights with the same
+file): the root project's ``<adapter>__snapshot_get_time`` wins over the adapter's own (dbt's
+dispatch looks there first) and returns ``var('snapshot_run_time')`` when a step passes it.
+Whatever the learner did to that file, the grader's clock is the one that runs.
 """
 
 from __future__ import annotations
@@ -16,15 +17,21 @@ import yaml
 
 from grader.sandbox.recorder import NotGradable, Recorder
 
-CLOCK_FILE = "_grader_snapshot_clock.sql"
+CLOCK_FILE = "_snapshot_clock.sql"
 
-CLOCK = """{#- Written by the grader into its own copy of the project (grader/sandbox/extensions/snapshot_clock.py). -#}
+# The same text as lab 03's warehouse/macros/_snapshot_clock.sql (tests/test_snapshot_clock.py keeps them equal).
+CLOCK = """{#- The snapshot clock. dbt stamps check-strategy versions and hard deletes with
+    snapshot_get_time(), the warehouse's clock. To replay past nights (the notebook, and the
+    grader), pass the night's run time: dbt snapshot --vars "{snapshot_run_time: '2025-08-02 06:00:00'}".
+    Without it, the clock is now, in UTC. The root project's <adapter>__snapshot_get_time wins over
+    the adapter's own: dbt's dispatch looks in the root project first. -#}
 {% macro duckdb__snapshot_get_time() -%}
-    {%- if var("grader_snapshot_time", none) -%} cast('{{ var("grader_snapshot_time") }}' as timestamp)
+    {%- if var("snapshot_run_time", none) -%} cast('{{ var("snapshot_run_time") }}' as timestamp)
     {%- else -%} cast(current_timestamp at time zone 'UTC' as timestamp) {%- endif -%}
 {%- endmacro %}
+
 {% macro postgres__snapshot_get_time() -%}
-    {%- if var("grader_snapshot_time", none) -%} cast('{{ var("grader_snapshot_time") }}' as timestamp)
+    {%- if var("snapshot_run_time", none) -%} cast('{{ var("snapshot_run_time") }}' as timestamp)
     {%- else -%} cast(current_timestamp at time zone 'UTC' as timestamp) {%- endif -%}
 {%- endmacro %}
 """
