@@ -37,6 +37,14 @@ def _text(value: object) -> str:
     return str(value).replace("T", " ") if value is not None else "None"
 
 
+def _why_not_built(built: dict[str, Any], unique_id: str) -> str:
+    """The snapshot's own error, after the first model error on PostgreSQL (often the cause)."""
+    messages = built.get("messages") or {}
+    models = [f"{u.split('.')[-1]}: {m}" for u, m in sorted(messages.items()) if u.startswith("model.")]
+    said = [*models[:1], messages.get(unique_id, "")]
+    return " | ".join(" ".join(m.split())[:300] for m in said if m) or built.get("error") or "not built"
+
+
 def _pg_version(row: list, cols: list[str], need: list[str]) -> tuple[str, ...]:
     """One PostgreSQL snapshot row in the shape of expected.intervals, as text."""
     deleted = "dbt_is_deleted" in cols and row[cols.index("dbt_is_deleted")] == "True"
@@ -54,9 +62,7 @@ def postgres_keeps_the_same_history(a: DbtArtifacts) -> None:
         expect(
             bool(table),
             expected=f"{name} built on PostgreSQL after the six days",
-            found=(built.get("messages") or {}).get(f"snapshot.{a.project_name}.{name}")
-            or built.get("error")
-            or "not built",
+            found=_why_not_built(built, f"snapshot.{a.project_name}.{name}"),
         )
         cols = table["columns"]
         need = [spec.key, "dbt_valid_from", "dbt_valid_to", *spec.shown]

@@ -102,7 +102,8 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
         for r in getattr(later.result, "results", None) or []:
             result["statuses"][r.node.unique_id] = str(r.status)
             if str(r.status) in ("error", "fail"):
-                result["messages"][r.node.unique_id] = f"{batch['batch']}: {(r.message or '')[:600]}"
+                # the first failure of a node says most (later days fail the same way, or for its sake)
+                result["messages"].setdefault(r.node.unique_id, f"{batch['batch']}: {(r.message or '')[:600]}")
         if later.result is None:
             result["error"] = f"{batch['batch']}: {first_error(later)}"
             return
