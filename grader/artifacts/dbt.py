@@ -85,30 +85,29 @@ class DbtArtifacts(JobArtifacts):
         The database came out of the sandbox: a view in it could try to read host files when
         queried, which ``enable_external_access = false`` refuses.
         """
-        path = self.out_dir / f"warehouse_{phase}.duckdb"
-        if not path.exists():
-            raise MissingArtifact(f"the warehouse after the {phase} step", "no warehouse (the step never finished)")
-        con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
         try:
-            return con.execute(sql).fetchall()
+            return self._connection(phase).execute(sql).fetchall()
         except duckdb.Error as exc:
             raise MissingArtifact(f"this query to run on your warehouse: {sql}", str(exc).splitlines()[0]) from exc
-        finally:
-            con.close()
 
     def table(self, name: str, phase: str = "build") -> tuple[list[str], list[tuple]]:
         """Column names and rows of one relation of the DuckDB warehouse."""
-        path = self.out_dir / f"warehouse_{phase}.duckdb"
-        if not path.exists():
-            raise MissingArtifact(f"the warehouse after the {phase} step", "no warehouse (the step never finished)")
-        con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
         try:
-            cur = con.execute(f'select * from "{name}"')
+            cur = self._connection(phase).execute(f'select * from "{name}"')
             return [d[0] for d in cur.description], cur.fetchall()
         except duckdb.Error as exc:
             raise MissingArtifact(f"a relation {name} in your DuckDB warehouse", str(exc).splitlines()[0]) from exc
-        finally:
-            con.close()
+
+    def _connection(self, phase: str) -> duckdb.DuckDBPyConnection:
+        """One read-only connection per warehouse copy, opened on first use: a lab's checks query
+        the same copies many times (lab 03 reads four snapshots after each of six days)."""
+        cache: dict[str, duckdb.DuckDBPyConnection] = self.__dict__.setdefault("_connections", {})
+        if phase not in cache:
+            path = self.out_dir / f"warehouse_{phase}.duckdb"
+            if not path.exists():
+                raise MissingArtifact(f"the warehouse after the {phase} step", "no warehouse (the step never finished)")
+            cache[phase] = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+        return cache[phase]
 
     @cached_property
     def postgres(self) -> dict[str, Any]:

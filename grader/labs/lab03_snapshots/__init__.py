@@ -37,7 +37,9 @@ def options() -> dict[str, Any]:
         "postgres_target": {
             "learner_target": "pg",
             "build_vars": {"snapshot_run_time": run_time(1)},
-            "batches": [{k: day[k] for k in ("batch", "replace", "command", "vars")} for day in _days()],
+            "batches": [
+                {k: day[k] for k in ("batch", "replace", "command", "vars", "reuse_manifest")} for day in _days()
+            ],
             "compare": list(SNAPSHOT_NAMES),
             "timeout_s": 300,
         },

@@ -33,7 +33,11 @@ def start(job: DbtJob, options: dict[str, Any], rec: Recorder) -> None:
 def finish(job: DbtJob, options: dict[str, Any], rec: Recorder) -> None:
     if job.second_build is None:
         return
-    with rec.step("postgres", "Build the same project on PostgreSQL (dbt build, second target)") as entry:
+    later = len(job.plan["postgres_target"].get("batches", []))
+    label = "Build the same project on PostgreSQL (dbt build, second target)"
+    if later:
+        label = f"Build the same project on PostgreSQL and replay its {later} later batches (second target)"
+    with rec.step("postgres", label) as entry:
         timeout_s = job.plan["postgres_target"].get("timeout_s", 300)
         result = side_process.finish(
             job.second_build, job.out / postgres_target.RESULT_FILE, timeout_s=timeout_s, what="The PostgreSQL build"
