@@ -123,6 +123,9 @@ def try_backfill(command: str, dag_id: str = "fernhill_orders_daily"):
 def warehouse_setup(lab_dir: str | Path = ".", project: str | Path = "../01_dbt_models/warehouse"):
     """A copy of your lab 01 dbt project and its warehouse (DuckDB), ready for fernhill_warehouse_daily.
 
+    The copy also holds a snapshot of the orders' status (snapshots/orders_status_history.yml, as
+    in lab 03): `dbt build` runs it, `dbt run` does not.
+
     The DAG reads where the project is from ``FERNHILL_DBT_PROJECT_DIR``, set here. The graded day's
     deliveries are taken out of raw.orders (the DAG loads them); on the bad day the export holds an
     order without an id. Returns the warehouse: ``.spec["day"]``, ``.spec["bad_day"]``, ``.state()``.
@@ -130,7 +133,7 @@ def warehouse_setup(lab_dir: str | Path = ".", project: str | Path = "../01_dbt_
     import csv
     import shutil
 
-    from grader.sandbox.extensions.dbt_warehouse import Warehouse, largest_deliveries, project_files
+    from grader.sandbox.extensions.dbt_warehouse import Warehouse, largest_deliveries, staged_project
 
     lab = Path(lab_dir).resolve()
     source = (lab / project).resolve()
@@ -141,7 +144,7 @@ def warehouse_setup(lab_dir: str | Path = ".", project: str | Path = "../01_dbt_
     raw = lab / "data" / "raw"
     with (raw / "orders.csv").open(newline="") as f:
         day, bad_day = largest_deliveries(csv.DictReader(f))
-    spec = {"project_files": project_files(source), "day": day, "bad_day": bad_day}
+    spec = {"project_files": staged_project(source), "day": day, "bad_day": bad_day}
     warehouse = Warehouse(spec, work, raw, "FERNHILL", None)
     warehouse.load()
     # the `dbt` the DAG's BashOperators find first on PATH: dbt imported once, not once per command

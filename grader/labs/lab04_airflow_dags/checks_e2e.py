@@ -1,7 +1,7 @@
-"""Lab 04, E2E tier: a DAG builds the lab 01 dbt project, the same day twice, then a delivery dbt rejects.
+"""Lab 04, E2E tier: a DAG builds the lab 01 dbt project and its snapshot, the same day twice, then a delivery dbt rejects.
 
 The job stages the reference lab 01 project and its warehouse (grader/sandbox/extensions/dbt_warehouse.py); after
-each run it sums up raw.orders and the orders mart. The expected figures come from the generator.
+each run it sums up raw.orders, the orders mart and the snapshot of the orders' status. The expected figures come from the generator.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from grader.labs.lab04_airflow_dags.checks_integration import _states
 from grader.labs.lab04_airflow_dags.expected import deliveries, distinct_orders
 from grader.labs.lab04_airflow_dags.probes import WAREHOUSE_DAG_ID
 from grader.model import Tier
+from grader.sandbox.extensions.dbt_warehouse import SNAPSHOT_NAME
 
 
 def _dbt_tasks(run: dict) -> dict[str, str]:
@@ -72,6 +73,33 @@ def dbt_builds_the_warehouse_after_the_days_load(a: AirflowArtifacts) -> None:
 
 
 @check(tier=Tier.E2E, points=2, concepts=["af.orchestrate_dbt"])
+def dbt_snapshots_the_order_status_each_day(a: AirflowArtifacts) -> None:
+    """The DAG's dbt also runs the snapshot (dbt build, or dbt snapshot after the models): one current version per order, and none more when the day runs again."""
+    first, again = a.run("warehouse_day"), a.run("warehouse_day_again")
+    orders = distinct_orders(a.options["data"]["seed"], a.options["data"]["scale"])
+    before, after = first.get("warehouse", {}), again.get("warehouse", {})
+    found = {k: before.get(k) for k in ("snapshot_versions", "snapshot_current")}
+    expect(
+        found == {"snapshot_versions": orders, "snapshot_current": orders},
+        expected=f"{SNAPSHOT_NAME} holding one current row for each of the {orders} orders after the first run",
+        found=found if found["snapshot_versions"] is not None else f"no snapshot: {_snapshot_errors(before)}",
+        hint="`dbt build` runs the snapshots in the graph's order; `dbt run` and `dbt test` never do",
+    )
+    expect(
+        after.get("snapshot_versions") == orders,
+        expected="no new version when the same day runs again: its statuses did not change",
+        found=f"{after.get('snapshot_versions')} rows after the second run",
+        hint="load the day idempotently: a delivery loaded twice is still one status per order",
+    )
+
+
+def _snapshot_errors(state: dict) -> str:
+    """What went wrong reading the snapshot (it was never built, most often)."""
+    errors = [e for e in state.get("errors", []) if e.startswith("snapshot_")]
+    return "; ".join(errors)[:300] or "the warehouse was never read"
+
+
+@check(tier=Tier.E2E, points=2, concepts=["af.orchestrate_dbt"])
 def a_failing_dbt_test_fails_the_run(a: AirflowArtifacts) -> None:
     """A delivery with an order without id breaks the not_null test: the dbt task, and the run, fail."""
     ok = a.run("warehouse_day")
@@ -88,7 +116,7 @@ def a_failing_dbt_test_fails_the_run(a: AirflowArtifacts) -> None:
 
 @check(tier=Tier.E2E, points=3, concepts=["af.idempotency"])
 def the_same_day_twice_leaves_the_same_warehouse(a: AirflowArtifacts) -> None:
-    """Run for the same logical date again, the DAG leaves raw.orders and the marts exactly as one run did."""
+    """Run for the same logical date again, the DAG leaves raw.orders, the marts and the snapshot exactly as one run did."""
     first, again = a.run("warehouse_day"), a.run("warehouse_day_again")
     seed, scale = a.options["data"]["seed"], a.options["data"]["scale"]
     day = a.options["warehouse"]["day"]
@@ -103,7 +131,7 @@ def the_same_day_twice_leaves_the_same_warehouse(a: AirflowArtifacts) -> None:
     changed = {k: f"{before.get(k)} -> {after.get(k)}" for k in sorted(before) if before.get(k) != after.get(k)}
     expect(
         not changed,
-        expected="the same raw.orders and orders mart after the second run",
+        expected="the same raw.orders, orders mart and snapshot after the second run",
         found=changed,
         hint="delete the day's rows before inserting them, in one transaction (or merge on a key): "
         "a plain insert loads the delivery twice",

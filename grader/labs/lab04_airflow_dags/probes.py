@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.labs.lab04_airflow_dags.expected import busiest_days, warehouse_days
-from grader.sandbox.extensions.dbt_warehouse import project_files
+from grader.sandbox.extensions.dbt_warehouse import SNAPSHOT_NAME, staged_project
 
 ORDERS = "include.fernhill.orders"
 MACROS = "fernhill_tools.macros"
@@ -166,25 +166,30 @@ def backfill_plan(seed: int, scale: float, dag_id: str) -> dict[str, Any]:
 
 
 def warehouse_plan(reference_project: Path, seed: int, scale: float) -> dict[str, Any]:
-    """The reference lab 01 project, staged into the job: lab 04 is graded whatever the learner's lab 01 holds."""
+    """The reference lab 01 project and the orders snapshot, staged into the job: lab 04 is graded whatever the learner's lab 01 holds."""
     day, bad_day = warehouse_days(seed, scale)
-    files = project_files(reference_project)
+    files = staged_project(reference_project)
     files.setdefault("selectors.yml", GRADED_SELECTION)
     return {"project_files": files, "day": day, "bad_day": bad_day}
 
 
-# What the checks read is the orders mart: a DAG's plain `dbt build` (or run, test, seed) builds it,
-# everything it is made from, and their tests (the source's not_null on order_id among them), not
-# the marts no check reads. dbt applies a default selector only when a command selects nothing
-# itself, so a DAG's own --select still wins. A build took 3.8 s instead of 5.2 s.
-GRADED_SELECTION = """selectors:
+# What the checks read is the orders mart and the orders snapshot: a DAG's plain `dbt build` builds
+# them, everything they are made from, and their tests (the source's not_null on order_id among
+# them), not the marts no check reads. dbt applies a default selector only when a command selects
+# nothing itself, so a DAG's own --select still wins. A build took 3.8 s instead of 5.2 s.
+GRADED_SELECTION = f"""selectors:
   - name: what_lab_04_reads
     default: true
     definition:
-      method: fqn
-      value: orders
-      parents: true
-      indirect_selection: cautious
+      union:
+        - method: fqn
+          value: orders
+          parents: true
+          indirect_selection: cautious
+        - method: fqn
+          value: {SNAPSHOT_NAME}
+          parents: true
+          indirect_selection: cautious
 """
 
 

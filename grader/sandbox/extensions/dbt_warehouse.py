@@ -6,7 +6,12 @@ plus one row that breaks a dbt test on the "bad delivery" day. The graded day's 
 taken out of ``raw.orders``: the learner's DAG must load them. On DuckDB by default; on
 PostgreSQL when the runner provides a server (``--isolation container``), with the same SQL.
 
-``state()`` is what the idempotency check compares after each run: raw.orders and the orders mart.
+The staged project also carries lab 03's kind of snapshot, on lab 01's orders
+(``ORDERS_SNAPSHOT``): a DAG whose dbt task runs ``dbt build`` (or ``dbt snapshot``) keeps each
+order's status history; one that runs only ``dbt run`` and ``dbt test`` never snapshots.
+
+``state()`` is what the idempotency check compares after each run: raw.orders, the orders mart
+and the snapshot.
 
 The ``dbt`` on the tasks' PATH is the job's warm dbt (grader/sandbox/dbt_server.py): the same
 command line, exit code and output as the installed dbt, without importing dbt again per command.
@@ -31,6 +36,22 @@ from grader.sandbox.recorder import Recorder
 MART_SCHEMA = {"dev": "main", "pg": "analytics"}
 # what dbt and DuckDB write into a project folder: never staged
 NOT_STAGED = {"target", "dbt_packages", "logs", ".user.yml"}
+# Lab 03's check strategy on lab 01's orders: `status` is what changes from one delivery to the
+# next (a re-delivered row with the same status is no change, so a rerun of the same day adds no
+# version). Staged beside the lab 01 project, whatever the learner's lab 01 holds.
+SNAPSHOT_NAME = "orders_status_history"
+ORDERS_SNAPSHOT = (
+    f"snapshots/{SNAPSHOT_NAME}.yml",
+    f"""snapshots:
+  - name: {SNAPSHOT_NAME}
+    description: Each order's status over time, one row per status it has had (lab 03).
+    relation: ref('stg_orders')
+    config:
+      unique_key: order_id
+      strategy: check
+      check_cols: [status]
+""",
+)
 
 
 def project_files(source: Path) -> dict[str, str]:
@@ -42,6 +63,13 @@ def project_files(source: Path) -> dict[str, str]:
         and not NOT_STAGED & set(path.relative_to(source).parts)
         and path.suffix not in {".duckdb", ".wal"}
     }
+
+
+def staged_project(source: Path) -> dict[str, str]:
+    """The files staged for the DAG's dbt: the lab 01 project at ``source``, and the orders snapshot."""
+    files = project_files(source)
+    files.setdefault(*ORDERS_SNAPSHOT)
+    return files
 
 
 def largest_deliveries(orders: Iterable[dict[str, str]]) -> tuple[str, str]:
@@ -98,7 +126,7 @@ class Warehouse:
         )
 
     def state(self) -> dict[str, Any]:
-        """raw.orders and the orders mart, summed up: equal states are equal tables, for this check."""
+        """raw.orders, the orders mart and the snapshot, summed up: equal states are equal tables, for this check."""
         day = self.spec["day"]
         schema = MART_SCHEMA[self.target]
         queries = {
@@ -107,6 +135,8 @@ class Warehouse:
             "raw_orders_of_day": f"select count(*) from raw.orders where cast(_loaded_at as date) = date '{day}'",
             "mart_orders": f"select count(*) from {schema}.orders",
             "mart_order_total": f"select cast(coalesce(sum(order_total), 0) as varchar) from {schema}.orders",
+            "snapshot_versions": f"select count(*) from {schema}.{SNAPSHOT_NAME}",
+            "snapshot_current": f"select count(*) from {schema}.{SNAPSHOT_NAME} where dbt_valid_to is null",
         }
         found: dict[str, Any] = {}
         with self._cursor() as cur:
