@@ -1,7 +1,8 @@
-"""Lab 04, E2E tier: a DAG builds the lab 01 dbt project and its snapshot, the same day twice, then a delivery dbt rejects.
+"""Lab 04, E2E tier: a DAG builds the lab 01 dbt project and a snapshot, the same day twice, then a bad delivery.
 
 The job stages the reference lab 01 project and its warehouse (grader/sandbox/extensions/dbt_warehouse.py); after
-each run it sums up raw.orders, the orders mart and the snapshot of the orders' status. The expected figures come from the generator.
+each run it sums up raw.orders, the orders mart and the snapshot of the orders'
+status. The expected figures come from the generator.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def dbt_builds_the_warehouse_after_the_days_load(a: AirflowArtifacts) -> None:
 
 @check(tier=Tier.E2E, points=2, concepts=["af.orchestrate_dbt"])
 def dbt_snapshots_the_order_status_each_day(a: AirflowArtifacts) -> None:
-    """The DAG's dbt also runs the snapshot (dbt build, or dbt snapshot after the models): one current version per order, and none more when the day runs again."""
+    """The DAG's dbt also snapshots the orders' status: one current version per order, none more on a rerun."""
     first, again = a.run("warehouse_day"), a.run("warehouse_day_again")
     orders = distinct_orders(a.options["data"]["seed"], a.options["data"]["scale"])
     before, after = first.get("warehouse", {}), again.get("warehouse", {})
@@ -116,7 +117,7 @@ def a_failing_dbt_test_fails_the_run(a: AirflowArtifacts) -> None:
 
 @check(tier=Tier.E2E, points=3, concepts=["af.idempotency"])
 def the_same_day_twice_leaves_the_same_warehouse(a: AirflowArtifacts) -> None:
-    """Run for the same logical date again, the DAG leaves raw.orders, the marts and the snapshot exactly as one run did."""
+    """Run for the same logical date again, the DAG leaves raw.orders, marts and snapshot as one run did."""
     first, again = a.run("warehouse_day"), a.run("warehouse_day_again")
     seed, scale = a.options["data"]["seed"], a.options["data"]["scale"]
     day = a.options["warehouse"]["day"]

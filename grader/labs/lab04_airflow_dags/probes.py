@@ -166,7 +166,7 @@ def backfill_plan(seed: int, scale: float, dag_id: str) -> dict[str, Any]:
 
 
 def warehouse_plan(reference_project: Path, seed: int, scale: float) -> dict[str, Any]:
-    """The reference lab 01 project and the orders snapshot, staged into the job: lab 04 is graded whatever the learner's lab 01 holds."""
+    """The reference lab 01 project and the orders snapshot, staged: graded whatever the learner's lab 01 holds."""
     day, bad_day = warehouse_days(seed, scale)
     files = staged_project(reference_project)
     files.setdefault("selectors.yml", GRADED_SELECTION)
