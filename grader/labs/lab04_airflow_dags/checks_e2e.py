@@ -75,22 +75,16 @@ def dbt_builds_the_warehouse_after_the_days_load(a: AirflowArtifacts) -> None:
 
 @check(tier=Tier.E2E, points=2, concepts=["af.orchestrate_dbt"])
 def dbt_snapshots_the_order_status_each_day(a: AirflowArtifacts) -> None:
-    """The DAG's dbt also snapshots the orders' status: one current version per order, none more on a rerun."""
-    first, again = a.run("warehouse_day"), a.run("warehouse_day_again")
+    """The DAG's dbt also snapshots the orders' status: after the day's run, one current version per order."""
+    # a rerun adding versions is the idempotency check's to charge (its state holds the snapshot)
+    before = a.run("warehouse_day").get("warehouse", {})
     orders = distinct_orders(a.options["data"]["seed"], a.options["data"]["scale"])
-    before, after = first.get("warehouse", {}), again.get("warehouse", {})
     found = {k: before.get(k) for k in ("snapshot_versions", "snapshot_current")}
     expect(
         found == {"snapshot_versions": orders, "snapshot_current": orders},
         expected=f"{SNAPSHOT_NAME} holding one current row for each of the {orders} orders after the first run",
         found=found if found["snapshot_versions"] is not None else f"no snapshot: {_snapshot_errors(before)}",
         hint="`dbt build` runs the snapshots in the graph's order; `dbt run` and `dbt test` never do",
-    )
-    expect(
-        after.get("snapshot_versions") == orders,
-        expected="no new version when the same day runs again: its statuses did not change",
-        found=f"{after.get('snapshot_versions')} rows after the second run",
-        hint="load the day idempotently: a delivery loaded twice is still one status per order",
     )
 
 
