@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 from collections.abc import Callable
@@ -29,9 +30,18 @@ DATASETS: dict[str, Callable[[dict[str, Any]], Any]] = {
 
 
 def load_raw(job: DbtJob, options: dict[str, Any], rec: Recorder) -> None:
+    """Generate the lab's data (``dataset``: a name of DATASETS, or a lab's own ``module:function``) and load it."""
     with rec.step("load_raw", "Load the raw data (extract & load, before dbt)"):
-        DATASETS[options.get("dataset", "shop")](job.plan["data"]).write(job.data_dir)
+        _dataset(options.get("dataset", "shop"))(job.plan["data"]).write(job.data_dir)
         load_duckdb(job.warehouse, job.data_dir / "raw")
+
+
+def _dataset(name: str) -> Callable[[dict[str, Any]], Any]:
+    if ":" not in name:
+        return DATASETS[name]
+    module, function = name.split(":")
+    make = getattr(importlib.import_module(module), function)
+    return lambda data: make(seed=data["seed"], scale=data.get("scale", 1.0))
 
 
 def profile(job: DbtJob, options: dict[str, Any], rec: Recorder) -> None:

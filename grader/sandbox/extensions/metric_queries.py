@@ -13,8 +13,13 @@ or MetricFlow's own error message.
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from grader.sandbox.recorder import NotGradable, Recorder, summary
 
 
 class DuckDbClient:
@@ -51,11 +56,15 @@ class DuckDbClient:
 
 def engine(semantic_manifest: Path, database: Path) -> Any:
     """A MetricFlow engine over the learner's semantic manifest and the DuckDB warehouse dbt built."""
+    return engine_from_text(semantic_manifest.read_text(), database)
+
+
+def engine_from_text(semantic_manifest: str, database: Path) -> Any:
     from metricflow.engine.metricflow_engine import MetricFlowEngine
     from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
     from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
-    manifest = parse_manifest_from_dbt_generated_manifest(semantic_manifest.read_text())
+    manifest = parse_manifest_from_dbt_generated_manifest(semantic_manifest)
     return MetricFlowEngine(SemanticManifestLookup(manifest), DuckDbClient(database))
 
 
@@ -86,3 +95,110 @@ def answer(mf: Any, request: dict[str, Any]) -> dict[str, Any]:
         return {"error": f"{type(exc).__name__}: {str(exc).strip()[:1500]}"}
     table = result.result_df
     return {"sql": result.sql, "columns": list(table.column_names), "rows": [list(row) for row in table.rows]}
+
+
+def _manifest_text(job: Any) -> str:
+    """The semantic manifest the parse step just wrote (never an older one: ``mf`` would read a stale file)."""
+    path = job.work / "target" / "semantic_manifest.json"
+    if not path.exists():
+        raise NotGradable("dbt parse wrote no semantic_manifest.json, so there is no semantic layer to query.")
+    return path.read_text()
+
+
+def _readable_copy(job: Any) -> Path:
+    """A copy of the warehouse for MetricFlow to read: dbt's own connection still holds the file, and
+    the copy keeps its file name, so the catalog in MetricFlow's SQL ("warehouse"."main"...) resolves."""
+    from grader.sandbox.dbt.build_steps import copy_warehouse
+
+    target = job.work / "semantic_layer" / job.warehouse.name
+    if not target.exists():
+        target.parent.mkdir(exist_ok=True)
+        copy_warehouse(job.warehouse, target)
+    return Path(target)
+
+
+def validate(job: Any, options: dict[str, Any], rec: Recorder) -> None:
+    """What ``mf validate-configs`` does, in this process: the semantic rules, then each element on the warehouse."""
+    from metricflow.validation.data_warehouse_model_validator import DataWarehouseModelValidator
+    from metricflow_semantic_interfaces.validations.semantic_manifest_validator import SemanticManifestValidator
+    from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
+
+    with rec.step("semantic_validations", "Validate the semantic layer (as mf validate-configs does)") as entry:
+        text = _manifest_text(job)
+        (job.out / "semantic_manifest.json").write_text(text)
+        manifest = parse_manifest_from_dbt_generated_manifest(text)
+        results = SemanticManifestValidator(max_workers=1).validate_semantic_manifest(manifest)
+        issues = list(results.all_issues)
+        if not results.has_blocking_issues:  # mf stops here too: queries of a broken model say nothing new
+            client = DuckDbClient(_readable_copy(job))
+            try:
+                checker = DataWarehouseModelValidator(sql_client=client)
+                for run in (
+                    checker.validate_semantic_models,
+                    checker.validate_dimensions,
+                    checker.validate_entities,
+                    checker.validate_simple_metrics,
+                    checker.validate_metrics,
+                ):
+                    issues += list(run(manifest, timeout=60).all_issues)
+            finally:
+                client.close()
+        found = {
+            level: [_issue_text(i) for i in issues if i.level.name == level]
+            for level in ("ERROR", "FUTURE_ERROR", "WARNING")
+        }
+        (job.out / "semantic_validation.json").write_text(json.dumps(found, indent=1))
+        errors = found["ERROR"]
+        entry["summary"] = summary(
+            "mf validate-configs",
+            {"errors": len(errors), "warnings": len(found["WARNING"]) + len(found["FUTURE_ERROR"])},
+            errors[:5],
+            attention=bool(errors),
+        )
+
+
+def _issue_text(issue: Any) -> str:
+    """MetricFlow's own sentence for an issue, with the element it is about, and no traceback."""
+    message = str(issue.message).strip()
+    context = issue.context.context_str() if issue.context is not None else ""
+    return f"{context}: {message}"[:1500] if context else message[:1500]
+
+
+def run_queries(job: Any, options: dict[str, Any], rec: Recorder) -> None:
+    """Every request of the plan (``metric_queries``: id -> request) through one engine, into metric_answers.json."""
+    requests: dict[str, dict[str, Any]] = job.plan["metric_queries"]
+    with rec.step(
+        "metric_queries", f"Query the metrics through MetricFlow's engine ({len(requests)} requests)"
+    ) as entry:
+        try:
+            mf = engine_from_text(_manifest_text(job), _readable_copy(job))
+        except Exception as exc:  # the learner's model may not even load: say so for every request
+            mf, failure = None, f"MetricFlow could not load the semantic layer: {type(exc).__name__}: {str(exc)[:1500]}"
+        answers = {}
+        for query_id, request in requests.items():
+            answers[query_id] = answer(mf, request) if mf is not None else {"error": failure}
+            rec.progress(f"  {query_id}: {'error' if 'error' in answers[query_id] else 'ok'}")
+        if mf is not None:
+            mf._sql_client.close()
+        (job.out / "metric_answers.json").write_text(json.dumps(answers, indent=1, default=_plain))
+        failed = {k: v["error"] for k, v in answers.items() if "error" in v}
+        entry["summary"] = summary(
+            "metric queries",
+            {"answered": len(answers) - len(failed), "failed": len(failed)},
+            [f"{k}: {v[:300]}" for k, v in list(failed.items())[:5]],
+            attention=bool(failed),
+        )
+
+
+def _plain(value: Any) -> Any:
+    """JSON for what DuckDB hands back: a day as 2025-03-01, a decimal as a number."""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)
+
+
+STEPS = {"semantic_validations": validate, "metric_queries": run_queries}

@@ -1,0 +1,57 @@
+"""Lab 02, E2E tier: requests as a BI tool sends them, across semantic models, answered with the right rows."""
+
+from __future__ import annotations
+
+from grader.artifacts.semantic import SemanticArtifacts
+from grader.checks import check, expect
+from grader.labs.lab02_semantic_layer import expected as ex
+from grader.labs.lab02_semantic_layer.compare import CENT, expect_figures, shop
+from grader.model import Tier
+
+
+@check(tier=Tier.E2E, points=3, concepts=["sl.query", "sl.entities"])
+def metrics_group_by_dimensions_of_other_models(a: SemanticArtifacts) -> None:
+    """revenue and customers by customer__region, orders by customer__country__population (a join of three models)."""
+    data = shop()
+    expect_figures(a, "revenue_by_region", "revenue", ex.revenue_by_region(data))
+    expect_figures(a, "customers_by_region", "customers", ex.customers_by_region(data))
+    expect_figures(
+        a, "orders_by_population", "orders", ex.orders_by_population(data),
+        hint="the population valid on the order's day: valid_from and valid_to are the natural entity's window",
+    )  # fmt: skip
+
+
+@check(tier=Tier.E2E, points=2, concepts=["sl.query"])
+def where_filter_keeps_one_region(a: SemanticArtifacts) -> None:
+    """revenue by month where customer__region = 'West' counts that region's customers only."""
+    expect_figures(a, "revenue_in_one_region_by_month", "revenue", ex.revenue_in_one_region_by_month(shop()))
+
+
+@check(tier=Tier.E2E, points=2, concepts=["sl.api"])
+def saved_query_answers_by_day_and_category(a: SemanticArtifacts) -> None:
+    """The saved query daily_revenue_by_category returns revenue and gross profit per day and category."""
+    want = ex.saved_query(shop())
+    rows = a.rows("saved_query")
+    columns = set(rows[0]) if rows else set()
+    expect(
+        {"metric_time__day", "order_item__category", "revenue", "gross_profit"} <= columns,
+        expected="columns metric_time__day, order_item__category, revenue, gross_profit",
+        found=sorted(columns) or "no rows",
+    )
+    got = {(str(r["metric_time__day"])[:10], r["order_item__category"]): r for r in rows}
+    wrong = [
+        f"{day}/{category}: {metric} {got.get((day, category), {}).get(metric)}, expected {value}"
+        for (day, category), values in sorted(want.items())
+        for metric, value in values.items()
+        if abs(float(got.get((day, category), {}).get(metric) or 0) - float(value)) > CENT
+    ]
+    expect(not wrong, expected="the saved query's figures", found=f"{len(wrong)} differ: " + "; ".join(wrong[:3]))
+
+
+@check(tier=Tier.E2E, points=2, concepts=["sl.api"])
+def ordered_and_limited_request_returns_the_top_days(a: SemanticArtifacts) -> None:
+    """A request with order_by -revenue and limit 5 returns the five days of highest revenue, highest first."""
+    rows = a.rows("top_revenue_days")
+    found = [(str(r.get("metric_time__day"))[:10], round(float(r.get("revenue") or 0), 2)) for r in rows]
+    want = [(day, round(float(value), 2)) for day, value in ex.top_revenue_days(shop())]
+    expect(found == want, expected=f"{want}", found=f"{found}")
