@@ -50,7 +50,9 @@ def mf_arguments(request: dict[str, Any]) -> list[str]:
 
 
 def _run(command: str, args: list[str], project: Path, env: dict[str, str]) -> None:
-    done = subprocess.run([str(BIN / command), *args], cwd=project, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(BIN / command), *args], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise SystemExit(f"{command} {' '.join(args)} failed:\n{(done.stdout + done.stderr)[-2000:]}")
 

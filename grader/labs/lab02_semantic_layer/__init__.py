@@ -21,7 +21,18 @@ DATASET = "grader.datagen.semantic:generate_semantic"
 
 
 def options() -> dict[str, Any]:
-    return {"data": {"seed": GRADING_SEED, "scale": 1.0}, "env_prefix": "FERNHILL", "metric_queries": QUERIES}
+    return {
+        "data": {"seed": GRADING_SEED, "scale": 1.0},
+        "env_prefix": "FERNHILL",
+        "metric_queries": QUERIES,
+        # the same project and requests on PostgreSQL, beside the DuckDB job: the rows must be the same
+        "postgres_target": {
+            "learner_target": "pg",
+            "compare": [],
+            "after_build": ["grader.sandbox.extensions.metric_queries:postgres_answers"],
+            "timeout_s": 300,
+        },
+    }
 
 
 SPEC = LabSpec(
@@ -34,16 +45,19 @@ SPEC = LabSpec(
         {"step": "load_raw", "dataset": DATASET},
         "profile",
         "deps",
+        "postgres_start",  # the PostgreSQL build starts now and overlaps the DuckDB one
         "parse",
         "build",
         {"step": "keep_warehouse", "as": "warehouse_build"},
         "semantic_validations",
         "metric_queries",
+        "postgres",
     ),
     gate="parse",
     check_modules=tuple(f"grader.labs.lab02_semantic_layer.checks_{tier}" for tier in TIERS),
     artifacts=SemanticArtifacts,
     options=options,
     notebook=None,  # the notebook lands in the next slice
+    services=("postgres",),
     timeout_s=300.0,
 )

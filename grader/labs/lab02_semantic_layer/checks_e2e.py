@@ -55,3 +55,42 @@ def ordered_and_limited_request_returns_the_top_days(a: SemanticArtifacts) -> No
     found = [(str(r.get("metric_time__day"))[:10], round(float(r.get("revenue") or 0), 2)) for r in rows]
     want = [(day, round(float(value), 2)) for day, value in ex.top_revenue_days(shop())]
     expect(found == want, expected=f"{want}", found=f"{found}")
+
+
+@check(tier=Tier.E2E, points=2, concepts=["sl.query"])
+def postgres_answers_the_same(a: SemanticArtifacts) -> None:
+    """Built on PostgreSQL, the same semantic layer answers every request with the same rows as on DuckDB."""
+    pg = a.postgres
+    expect(
+        pg.get("ok"), expected="the project to build on PostgreSQL", found=(pg.get("error") or pg.get("stage"))[:600]
+    )
+    answers = pg.get("answers") or {}
+    wrong = []
+    for query_id, found in sorted(answers.items()):
+        duck = a.answers.get(query_id, {})
+        if "error" in found:
+            wrong.append(f"{query_id}: {found['error'][:300]}")
+        elif "error" not in duck and _as_set(found) != _as_set(duck):
+            wrong.append(f"{query_id}: other rows than on DuckDB")
+    expect(
+        answers and not wrong,
+        expected="every request answered on PostgreSQL as on DuckDB",
+        found=f"{len(wrong)} differ: " + "; ".join(wrong[:3]) if answers else pg.get("answers_error", "no answers"),
+        hint="a measure or dimension expr in DuckDB-only SQL (if(), ::, qualify) fails on PostgreSQL",
+    )
+
+
+def _as_set(answer: dict) -> set[tuple]:
+    """The rows as a set, days as 2025-03-01, numbers to a cent (PostgreSQL's numeric vs DuckDB's double)."""
+    columns = answer.get("columns", [])
+    order = sorted(range(len(columns)), key=lambda i: columns[i])
+    return {tuple((columns[i], _cell(row[i])) for i in order) for row in answer.get("rows", [])}
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return round(float(value), 4)
+    text = str(value)
+    return text[:10] if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-" else text

@@ -4,12 +4,14 @@ It runs as a second process of the sandbox job (a fork of it, ``side_process.for
 imported already), started once the packages are installed, so the two builds overlap on the machine's two cores.
 It waits for the server the runner provided, loads the same raw data, builds with the grader's
 own PostgreSQL profile, checks the learner's `pg` target with `dbt debug`, replays the lab's later
-batches when it has some (``batches``: lab 03's days), and writes what it saw to ``postgres.json``:
-the build summary and the rows of the tables the host compares with DuckDB.
+batches when it has some (``batches``: lab 03's days), runs the lab's ``after_build`` hooks (lab
+02's metric queries), and writes what it saw to ``postgres.json``: the build summary and the rows
+of the tables the host compares with DuckDB.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -133,6 +135,12 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
                 }
     finally:
         con.close()
+
+    # a lab's own work on the PostgreSQL warehouse (lab 02: its metric queries), "module:function" each
+    for hook in target.get("after_build", []):
+        result["stage"] = hook
+        module, function = hook.split(":")
+        getattr(importlib.import_module(module), function)(plan, work, _psycopg2_kwargs(server), result)
 
     result["ok"] = True
     result["stage"] = "done"

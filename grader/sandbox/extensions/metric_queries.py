@@ -54,18 +54,51 @@ class DuckDbClient:
         return "$" + bind_parameter_key
 
 
+class PostgresClient(DuckDbClient):
+    """The same protocol over one PostgreSQL connection (the side build's server), MetricFlow's PostgreSQL renderer."""
+
+    def __init__(self, connection: dict[str, Any]) -> None:
+        import psycopg2
+        from metricflow.protocols.sql_client import SqlEngine
+        from metricflow.sql.render.postgres import PostgresSQLSqlPlanRenderer
+
+        self.sql_engine_type = SqlEngine.POSTGRES
+        self.sql_plan_renderer = PostgresSQLSqlPlanRenderer()
+        self._pg = psycopg2.connect(**connection)
+        self._pg.set_session(readonly=True, autocommit=True)
+
+    def query(self, stmt: str, sql_bind_parameter_set: Any = None) -> Any:
+        from metricflow.data_table.mf_table import MetricFlowDataTable
+
+        with self._pg.cursor() as cursor:
+            cursor.execute(stmt)
+            columns = [d.name for d in cursor.description]
+            return MetricFlowDataTable.create_from_rows(columns, cursor.fetchall())
+
+    def execute(self, stmt: str, sql_bind_parameter_set: Any = None) -> None:
+        with self._pg.cursor() as cursor:
+            cursor.execute(stmt)
+
+    def dry_run(self, stmt: str, sql_bind_parameter_set: Any = None) -> None:
+        self.execute("explain " + stmt)
+
+    def close(self) -> None:
+        self._pg.close()
+
+
 def engine(semantic_manifest: Path, database: Path) -> Any:
     """A MetricFlow engine over the learner's semantic manifest and the DuckDB warehouse dbt built."""
     return engine_from_text(semantic_manifest.read_text(), database)
 
 
-def engine_from_text(semantic_manifest: str, database: Path) -> Any:
+def engine_from_text(semantic_manifest: str, database: Path | DuckDbClient) -> Any:
     from metricflow.engine.metricflow_engine import MetricFlowEngine
     from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
     from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
     manifest = parse_manifest_from_dbt_generated_manifest(semantic_manifest)
-    return MetricFlowEngine(SemanticManifestLookup(manifest), DuckDbClient(database))
+    client = database if isinstance(database, DuckDbClient) else DuckDbClient(database)
+    return MetricFlowEngine(SemanticManifestLookup(manifest), client)
 
 
 REQUEST_KEYS = {
@@ -199,6 +232,29 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return str(value)
+
+
+def postgres_answers(plan: dict[str, Any], work: Path, connection: dict[str, Any], result: dict[str, Any]) -> None:
+    """In the PostgreSQL side build (``postgres_target``'s ``after_build``): the plan's requests on PostgreSQL.
+
+    The same semantic layer, compiled by the PostgreSQL build's own parse, answering on the
+    PostgreSQL warehouse: the host compares the rows with DuckDB's.
+    """
+    manifest = work / "target" / "semantic_manifest.json"
+    if not manifest.exists():
+        result["answers_error"] = "the PostgreSQL build wrote no semantic_manifest.json"
+        return
+    client = PostgresClient(connection)
+    try:
+        mf = engine_from_text(manifest.read_text(), client)
+        result["answers"] = {
+            query_id: answer(mf, request)
+            for query_id, request in plan["metric_queries"].items()
+            if not request.get("compile")  # the SQL differs by dialect; the rows must not
+        }
+    finally:
+        client.close()
+    json.dumps(result, default=_plain)  # fail here, not on the host, if a value cannot be written
 
 
 STEPS = {"semantic_validations": validate, "metric_queries": run_queries}
