@@ -45,6 +45,7 @@ HOSTILE_MODELS = {
 }
 LAB04 = "04_airflow_dags"
 LAB03 = "03_snapshots"
+LAB02 = "02_semantic_layer"
 _CONTAINED: dict[str, LabReport] = {}
 
 
@@ -88,6 +89,12 @@ def graded_in_containers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
             "03-solution": lambda: grade_with_spec(
                 LAB03, make_workspace(root / "s03", LAB03, SOLUTIONS / LAB03), "container"
             ),
+            "02-solution": lambda: grade_with_spec(
+                LAB02, make_workspace(root / "s02", LAB02, SOLUTIONS / LAB02), "container"
+            ),
+            "02-starter": lambda: grade_with_spec(
+                LAB02, make_workspace(root / "t02", LAB02, LABS / LAB02), "container"
+            ),
             "01-solution": lambda: grade_in_container(make_workspace(root / "s01", LAB01, SOLUTIONS / LAB01)),
             "01-starter": lambda: grade_in_container(make_workspace(root / "t01", LAB01, LABS / LAB01)),
             **{
@@ -123,6 +130,18 @@ def test_snapshot_lab_keeps_the_same_history_in_a_container(
     assert report.status is Status.GRADED, report.problems
     assert [(t.id, t.score) for t in report.tests] == [(t["id"], t["score"]) for t in local["tests"]]
     assert report.score == report.max_score
+    assert grader_containers() == []
+
+
+@pytest.mark.parametrize("source", [SOLUTIONS, LABS], ids=["solution", "starter"])
+def test_semantic_layer_lab_answers_the_same_in_a_container(
+    runtime_image: str, source: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Lab 02's metric queries (MetricFlow in the runtime image), on DuckDB and PostgreSQL, score as they do locally."""
+    local = graded_once(tmp_path_factory, LAB02, source)
+    report = graded_in_containers(tmp_path_factory)["02-solution" if source == SOLUTIONS else "02-starter"]
+    assert report.status is Status.GRADED, report.problems
+    assert [(t.id, t.score) for t in report.tests] == [(t["id"], t["score"]) for t in local["tests"]]
     assert grader_containers() == []
 
 

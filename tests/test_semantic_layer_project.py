@@ -1,9 +1,10 @@
-"""Lab 02 in progress: the solution's semantic layer builds, validates, and its metrics return the shop's numbers.
+"""Lab 02's engine on the notebook's data: MetricFlow answers requests in one process, with the shop's numbers.
 
-The lab is not graded yet (course.yml: planned). Until it is, this keeps its project honest: dbt
-builds it on DuckDB, MetricFlow's engine (grader/sandbox/extensions/metric_queries.py) answers
-requests on it in one process, and the figures equal those computed here from the raw CSVs, not
-through MetricFlow. The released starter parses and holds no metric.
+The grading itself is tested in tests/test_lab_grading.py (solution, starter, fixtures). This
+keeps the request flow the notebook teaches honest on seed 42: dbt builds the solution on
+DuckDB, MetricFlow's engine (grader/sandbox/extensions/metric_queries.py) answers requests in one
+process, and the figures equal those computed here from the raw CSVs, not through MetricFlow.
+The released starter parses and holds no metric.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.datagen import generate
 from grader.datagen.load import load_duckdb
+from grader.datagen.semantic import generate_semantic
 from grader.sandbox.extensions.metric_queries import answer, engine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ DBT = Path(sys.executable).parent / "dbt"
 def _build(project: Path, tmp: Path, command: str) -> Path:
     work = tmp / "warehouse"
     shutil.copytree(project, work, ignore=shutil.ignore_patterns("target", "logs", "*.duckdb"))
-    generate(seed=42).write(tmp / "data")
+    generate_semantic(seed=42).write(tmp / "data")
     load_duckdb(tmp / "shop.duckdb", tmp / "data" / "raw")
     env = {**os.environ, "FERNHILL_DUCKDB_PATH": str(tmp / "shop.duckdb"), "DO_NOT_TRACK": "1"}
     done = subprocess.run(

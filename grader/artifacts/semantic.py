@@ -67,7 +67,9 @@ class SemanticArtifacts(DbtArtifacts):
         return [dict(zip(found["columns"], row, strict=True)) for row in found["rows"]]
 
     def work_graph(self) -> dict[str, Any] | None:
-        """The semantic graph: semantic models joined on entities (foreign -> primary), metrics on their measures."""
+        """The semantic graph: each semantic model, an arrow for each join its
+        foreign entities allow (to the model where that entity is primary, unique or natural); red where a
+        graded query of one of its measures failed."""
         try:
             manifest = self.semantic_manifest
         except MissingArtifact:
@@ -79,38 +81,36 @@ class SemanticArtifacts(DbtArtifacts):
             answers = self.answers
         except MissingArtifact:
             answers = {}
-        failed_metrics = {
-            m for q, a in answers.items() if "error" in a for m in self._requests.get(q, {}).get("metrics", [])
-        }
         owner = {measure["name"]: m["name"] for m in models for measure in m.get("measures", [])}
-        primary = {
-            e["name"]: m["name"]
-            for m in models
-            for e in m.get("entities", [])
-            if e["type"] in ("primary", "unique", "natural")
+        metrics = {m["name"]: m for m in manifest.get("metrics", [])}
+        failed = {
+            owner[measure]
+            for query_id, found in answers.items()
+            if "error" in found
+            for metric in self._requests.get(query_id, {}).get("metrics", [])
+            for measure in _measures_of(metrics.get(metric, {}))
+            if measure in owner
         }
-        nodes = [{"id": f"sm.{m['name']}", "label": m["name"], "group": "model", "state": "ok"} for m in models]
+        key = {e["name"]: m["name"] for m in models for e in m.get("entities", []) if e["type"] in KEYS}
+        nodes = [
+            {
+                "id": m["name"],
+                "label": m["name"],
+                "group": "model",
+                "state": "failed" if m["name"] in failed else "ok",
+            }
+            for m in models
+        ]
         edges = [
-            [f"sm.{m['name']}", f"sm.{primary[e['name']]}"]
+            [m["name"], key[e["name"]]]
             for m in models
             for e in m.get("entities", [])
-            if e["type"] == "foreign" and e["name"] in primary and primary[e["name"]] != m["name"]
+            if e["type"] == "foreign" and e["name"] in key and key[e["name"]] != m["name"]
         ]
-        for metric in manifest.get("metrics", []):
-            nodes.append(
-                {
-                    "id": f"metric.{metric['name']}",
-                    "label": metric["name"],
-                    "group": "seed",  # dashed: a metric is not a table
-                    "state": "failed" if metric["name"] in failed_metrics else "ok",
-                }
-            )
-            for measure in _measures_of(metric):
-                if measure in owner:
-                    edges.append([f"sm.{owner[measure]}", f"metric.{metric['name']}"])
-            for parent in (metric.get("type_params") or {}).get("metrics") or []:
-                edges.append([f"metric.{parent['name']}", f"metric.{metric['name']}"])
         return {"kind": "semantic graph", "nodes": nodes, "edges": [list(e) for e in dict.fromkeys(map(tuple, edges))]}
+
+
+KEYS = ("primary", "unique", "natural")  # entity types another model's foreign entity can join to
 
 
 def _measures_of(metric: dict[str, Any]) -> list[str]:

@@ -45,9 +45,9 @@ if (location.pathname.indexOf("/files/") >= 0) {
 LEGENDS = {
     "lineage": "Green: built; red: failed, errored or a test on it failed, in the grader's build; grey: skipped "
     "or not run (an ephemeral model is compiled into the models that use it); dashed: sources and seeds.",
-    "semantic graph": "Solid boxes: your semantic models, an arrow from a foreign entity to the model it "
-    "is primary (or unique, natural) in: the joins MetricFlow can make. Dashed: your metrics, on their measures; "
-    "red: a graded query of it failed.",
+    "semantic graph": "Your semantic models; an arrow from a model with a foreign entity to the model that "
+    "entity keys (primary, unique or natural there): the joins MetricFlow can make for a group by. Red: a "
+    "graded query of one of its measures failed.",
     "DAGs": "Each DAG's tasks in the grader's first run of it. Green: succeeded; red: failed or upstream "
     "failed; grey: skipped or not run.",
 }

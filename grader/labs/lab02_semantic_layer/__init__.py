@@ -57,7 +57,7 @@ SPEC = LabSpec(
     check_modules=tuple(f"grader.labs.lab02_semantic_layer.checks_{tier}" for tier in TIERS),
     artifacts=SemanticArtifacts,
     options=options,
-    notebook=None,  # the notebook lands in the next slice
+    notebook="02_semantic_layer.ipynb",
     services=("postgres",),
     timeout_s=300.0,
 )

@@ -59,18 +59,20 @@ def ordered_and_limited_request_returns_the_top_days(a: SemanticArtifacts) -> No
 
 @check(tier=Tier.E2E, points=2, concepts=["sl.query"])
 def postgres_answers_the_same(a: SemanticArtifacts) -> None:
-    """Built on PostgreSQL, the same semantic layer answers every request with the same rows as on DuckDB."""
+    """Built on PostgreSQL, the same semantic layer answers each request DuckDB answered, with the same rows."""
     pg = a.postgres
     expect(
-        pg.get("ok"), expected="the project to build on PostgreSQL", found=(pg.get("error") or pg.get("stage"))[:600]
+        pg.get("ok"), expected="the project to build on PostgreSQL", found=str(pg.get("error") or pg.get("stage"))[:600]
     )
     answers = pg.get("answers") or {}
     wrong = []
     for query_id, found in sorted(answers.items()):
         duck = a.answers.get(query_id, {})
+        if "error" in duck:  # broken on DuckDB too: charged by the check of that query, not here
+            continue
         if "error" in found:
             wrong.append(f"{query_id}: {found['error'][:300]}")
-        elif "error" not in duck and _as_set(found) != _as_set(duck):
+        elif _as_set(found) != _as_set(duck):
             wrong.append(f"{query_id}: other rows than on DuckDB")
     expect(
         answers and not wrong,

@@ -1,4 +1,4 @@
-"""Lab 02, unit tier: the SQL MetricFlow writes for a cross-model request joins the models on their entity."""
+"""Lab 02, unit tier: the SQL MetricFlow writes for a cross-model request joins on the entity; the notebook quiz."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import re
 from grader.artifacts.semantic import SemanticArtifacts
 from grader.checks import CheckFailed, check, expect
 from grader.model import Tier
+from grader.notebook_grading import expect_cell_passed
+
+NOTEBOOK = "02_semantic_layer.ipynb"
 
 JOIN = re.compile(r"JOIN\s+(\"[^\s]+\"|\w+)\s+(\w+)\s+ON\s+(.+?)(?=\bGROUP BY\b|\bWHERE\b|\bJOIN\b|\)|$)", re.S | re.I)
 
@@ -34,3 +37,13 @@ def revenue_by_region_joins_order_items_to_customers(a: SemanticArtifacts) -> No
         expected=f"ON order_items' {left} = customers' {right} (customer: foreign in one, primary in the other)",
         found=" ".join(on.split()),
     )
+
+
+# Notebook exercises: graded by nbgrader autograde inside the sandbox (grader/sandbox/notebook_autograde.py);
+# the points must equal the test cell's points in the solution notebook (tests/test_notebook_grading.py).
+
+
+@check(tier=Tier.UNIT, points=2, concepts=["sl.compile_sql"])
+def join_quiz(a: SemanticArtifacts) -> None:
+    """The notebook quiz on the join MetricFlow added (which model, on which entity, and why) passes its tests."""
+    expect_cell_passed(a, "02_semantic_layer", NOTEBOOK, "quiz_join_tests")

@@ -31,7 +31,7 @@ class DuckDbClient:
         from metricflow.sql.render.duckdb_renderer import DuckDbSqlPlanRenderer
 
         self.sql_engine_type = SqlEngine.DUCKDB
-        self.sql_plan_renderer = DuckDbSqlPlanRenderer()
+        self.sql_plan_renderer: Any = DuckDbSqlPlanRenderer()
         self._con = duckdb.connect(str(database), read_only=True)
 
     def query(self, stmt: str, sql_bind_parameter_set: Any = None) -> Any:
@@ -127,7 +127,14 @@ def answer(mf: Any, request: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:  # MetricFlow's own message is the learner's feedback
         return {"error": f"{type(exc).__name__}: {str(exc).strip()[:1500]}"}
     table = result.result_df
-    return {"sql": result.sql, "columns": list(table.column_names), "rows": [list(row) for row in table.rows]}
+    rows = [list(row) for row in table.rows[:MAX_ROWS]]
+    found = {"sql": result.sql, "columns": list(table.column_names), "rows": rows}
+    if table.row_count > MAX_ROWS:  # a time spine of a million days answers with a million rows
+        found["truncated_from"] = table.row_count
+    return found
+
+
+MAX_ROWS = 5000  # more than any graded request needs (a day grain over the data's years)
 
 
 def _manifest_text(job: Any) -> str:
