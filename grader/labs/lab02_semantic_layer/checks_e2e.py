@@ -11,13 +11,17 @@ from grader.model import Tier
 
 @check(tier=Tier.E2E, points=3, concepts=["sl.query", "sl.entities"])
 def metrics_group_by_dimensions_of_other_models(a: SemanticArtifacts) -> None:
-    """revenue and customers by customer__region, orders by customer__country__population (a join of three models)."""
+    """revenue, customers by customer__region; orders, visits by customer__country__population (valid on the day)."""
     data = shop()
     expect_figures(a, "revenue_by_region", "revenue", ex.revenue_by_region(data))
     expect_figures(a, "customers_by_region", "customers", ex.customers_by_region(data))
     expect_figures(
         a, "orders_by_population", "orders", ex.orders_by_population(data),
         hint="the population valid on the order's day: valid_from and valid_to are the natural entity's window",
+    )  # fmt: skip
+    expect_figures(
+        a, "visits_by_population_and_month", "visits", ex.visits_by_population_and_month(data),
+        hint="a visit of December 2024 takes 2024's figure, valid until the next one starts",
     )  # fmt: skip
 
 

@@ -123,6 +123,18 @@ def coverage(seed: int = GRADING_SEED) -> list[Edge]:
             },
         ),
         Edge(
+            "a country's population on a day: the figure valid then, valid_from <= day < valid_to (open: no valid_to)",
+            ("e2e.metrics_group_by_dimensions_of_other_models",),
+            {
+                "visits under a closed figure (a later one exists)": sum(
+                    s["day"].year < max(y for (_, y) in data.population) for s in data.sessions
+                ),
+                "visits under the latest, open figure": sum(
+                    s["day"].year >= max(y for (_, y) in data.population) for s in data.sessions
+                ),
+            },
+        ),
+        Edge(
             "a returned order counts as an order, with revenue and cost 0",
             ("integration.simple_metrics_sum_revenue_and_cost", "integration.dimensions_group_the_metrics"),
             {

@@ -235,16 +235,21 @@ def revenue_by_region(shop: Shop) -> dict[str, Decimal]:
     return _sum((shop.region(line.customer), line.revenue) for line in shop.lines)
 
 
+def population_on(shop: Shop, customer: int, day: date) -> int:
+    """The population of the customer's country on a day: the latest figure whose year has begun by then."""
+    country = str(shop.customers[customer]["country_code"])
+    year = max(y for (c, y) in shop.population if c == country and y <= day.year)
+    return shop.population[(country, year)]
+
+
 def orders_by_population(shop: Shop) -> dict[int, int]:
-    """Each order counted under its customer's country's population on the order's day (the latest figure by then)."""
+    """Each order counted under its customer's country's population on the order's day."""
+    return _count(population_on(shop, o["customer"], o["day"]) for o in shop.orders.values())
 
-    def population(country: str, day: date) -> int:
-        year = max(y for (c, y) in shop.population if c == country and y <= day.year)
-        return shop.population[(country, year)]
 
-    return _count(
-        population(str(shop.customers[o["customer"]]["country_code"]), o["day"]) for o in shop.orders.values()
-    )
+def visits_by_population_and_month(shop: Shop) -> dict[tuple[int, str], int]:
+    """Each visit under the population valid on its day: December 2024's under 2024's figure."""
+    return _count((population_on(shop, s["customer"], s["day"]), month(s["day"])) for s in shop.sessions)
 
 
 def revenue_in_one_region_by_month(shop: Shop) -> dict[str, Decimal]:

@@ -36,6 +36,10 @@ QUERIES: dict[str, dict[str, Any]] = {
     "customers_by_region": {"metrics": ["customers"], "group_by": ["customer__region"]},
     "revenue_by_region": {"metrics": ["revenue"], "group_by": ["customer__region"]},
     "orders_by_population": {"metrics": ["orders"], "group_by": ["customer__country__population"]},
+    "visits_by_population_and_month": {
+        "metrics": ["visits"],
+        "group_by": ["customer__country__population", "metric_time__month"],
+    },
     "revenue_in_one_region_by_month": {
         "metrics": ["revenue"],
         "group_by": ["metric_time__month"],
