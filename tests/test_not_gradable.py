@@ -51,6 +51,19 @@ def test_missing_dbt_project_is_not_gradable(tmp_path: Path) -> None:
     assert report["tests"] == []
 
 
+def test_dbt_project_yaml_error_names_the_file_and_line(tmp_path: Path) -> None:
+    """A dbt_project.yml that is not YAML stops grading with the file, the line and the parser's words."""
+    ws = make_workspace(tmp_path / "ws", "01_dbt_models", SOLUTIONS / "01_dbt_models")
+    config = ws / "01_dbt_models" / "warehouse" / "dbt_project.yml"
+    config.write_text(config.read_text().replace("profile:", "profile: [unclosed\nprofile:", 1))
+    code, output, report = run_check(ws, tmp_path / "r")
+    assert (code, report["status"]) == (2, "not_gradable")
+    said = "\n".join(report["problems"])
+    assert 'in dbt_project.yml, line' in said.replace('"', "").replace("'", ""), said
+    assert "<unicode string>" not in said
+    assert "Traceback" not in output
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("relative", "content", "says"),

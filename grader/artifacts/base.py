@@ -60,4 +60,7 @@ class JobArtifacts:
         try:
             return yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise MissingArtifact(f"{relative} to be valid YAML", f"a YAML error: {exc}") from exc
+            where = Path(relative).name  # "line 4 of profiles.yml", not of "<unicode string>"
+            raise MissingArtifact(
+                f"{relative} to be valid YAML", f"a YAML error: {exc}".replace('"<unicode string>"', where)
+            ) from exc

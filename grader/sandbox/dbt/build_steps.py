@@ -167,7 +167,8 @@ def _profile_name(project: Path) -> str:
     try:
         config = yaml.safe_load(config_file.read_text()) or {}
     except yaml.YAMLError as exc:
-        raise NotGradable(f"dbt_project.yml is not valid YAML: {exc}") from exc
+        said = str(exc).replace('"<unicode string>"', "dbt_project.yml")
+        raise NotGradable(f"dbt_project.yml is not valid YAML: {said}") from exc
     if not isinstance(config, dict) or not config.get("profile"):
         raise NotGradable("dbt_project.yml has no `profile:` entry, so dbt cannot tell which connection to use.")
     return str(config["profile"])
