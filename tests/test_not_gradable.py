@@ -59,7 +59,7 @@ def test_dbt_project_yaml_error_names_the_file_and_line(tmp_path: Path) -> None:
     code, output, report = run_check(ws, tmp_path / "r")
     assert (code, report["status"]) == (2, "not_gradable")
     said = "\n".join(report["problems"])
-    assert 'in dbt_project.yml, line' in said.replace('"', "").replace("'", ""), said
+    assert "in dbt_project.yml, line" in said.replace('"', "").replace("'", ""), said
     assert "<unicode string>" not in said
     assert "Traceback" not in output
 
