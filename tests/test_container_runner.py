@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from grader.config import OWNER_LABEL, settings
+from grader.labs import load_spec
 from grader.model import LabReport, Status
 from tests.conftest import LAB01, LABS, SOLUTIONS, grade_with_spec, graded_once, make_workspace
 
@@ -64,6 +65,28 @@ def hostile_model_workspace(root: Path, behaviour: str) -> Path:
 FORK_BOMB_DAG = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
 
 
+# a learner test and a task that fork without end: each stopped with its group at its own deadline
+FORK_LOOP = "\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass\n"
+FORKING_RUN_S = 45  # the deadline of each DAG run and each test variant in this case
+
+
+def forking_tests_workspace(root: Path) -> Path:
+    workspace = make_workspace(root, LAB04, SOLUTIONS / LAB04)
+    (workspace / LAB04 / "tests" / "test_forks.py").write_text("import os\n\n\ndef test_forks_forever():" + FORK_LOOP)
+    orders = workspace / LAB04 / "include" / "fernhill" / "orders.py"  # write_summary runs on the busy day only
+    orders.write_text(orders.read_text() + "\n\ndef write_summary(*args, **kwargs):\n    import os\n" + FORK_LOOP)
+    return workspace
+
+
+def grade_forking_tests(root: Path) -> LabReport:
+    spec = load_spec(LAB04)
+    assert spec is not None
+    plan = spec.options()
+    plan["run_timeout_s"] = FORKING_RUN_S
+    plan["learner_tests"] = {**plan["learner_tests"], "timeout_s": FORKING_RUN_S}
+    return grade_with_spec(LAB04, forking_tests_workspace(root), "container", options=lambda: plan)
+
+
 def fork_bomb_workspace(root: Path) -> Path:
     workspace = make_workspace(root, LAB04, SOLUTIONS / LAB04)
     (workspace / LAB04 / "dags" / "forks_forever.py").write_text(FORK_BOMB_DAG)
@@ -86,6 +109,7 @@ def graded_in_containers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
                 LAB04, make_workspace(root / "t04", LAB04, LABS / LAB04), "container"
             ),
             "04-fork-bomb": lambda: grade_with_spec(LAB04, fork_bomb_workspace(root / "f04"), "container"),
+            "04-forking-tests": lambda: grade_forking_tests(root / "g04"),
             "03-solution": lambda: grade_with_spec(
                 LAB03, make_workspace(root / "s03", LAB03, SOLUTIONS / LAB03), "container"
             ),
@@ -181,6 +205,26 @@ def test_a_fork_bombing_dag_import_costs_only_its_own_points(
     assert "forks_forever.py: importing this file did not finish" in lost[0].message
     # the time it cost, beside the plain solution's (read in --durations; no timing assertion)
     print(f"fork bomb {report.duration_s:.0f} s, solution {gradings['04-solution'].duration_s:.0f} s")
+    assert grader_containers() == []
+
+
+def test_a_fork_bombing_test_and_task_cost_only_their_own_points(
+    runtime_image: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A learner test and a task that fork without end are stopped at their deadlines with their
+    process groups: the submission is graded, losing the tests' checks and the busy day's run only."""
+    gradings = graded_in_containers(tmp_path_factory)
+    report = gradings["04-forking-tests"]
+    assert report.status is Status.GRADED, report.problems
+    lost = {t.id: t.message for t in report.tests if t.status != "passed"}
+    runs = {"integration.busy_day_passes_counts_through_xcom", "integration.templates_render_the_logical_date"}
+    assert runs <= set(lost), lost
+    tests = set(lost) - runs
+    assert tests, lost
+    assert all(t.startswith("unit.your_tests_") for t in tests), lost
+    assert all(f"did not finish within {FORKING_RUN_S} s and were stopped" in lost[t] for t in tests)
+    # the correct pipeline's run timed out: the broken copies are not tried (one deadline, not one per copy)
+    print(f"forking tests {report.duration_s:.0f} s, solution {gradings['04-solution'].duration_s:.0f} s")
     assert grader_containers() == []
 
 
