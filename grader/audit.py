@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from grader.checks import collect, import_modules
-from grader.course import course_root, lab_entry
+from grader.course import course_root, exercise_numbers, lab_entry
 from grader.labs import graded_lab_ids, grader_folder, load_spec
 
 
@@ -64,7 +64,7 @@ def checks_table(lab_id: str) -> str:
         "|---|---|---|---|---|",
     ]
     for item in collect(import_modules(spec.check_modules)):
-        cited = [str(concepts[c]["exercise"]) for c in item.concepts if c in concepts]
+        cited = [n for c in item.concepts if c in concepts for n in exercise_numbers(concepts[c])]
         numbers = list(dict.fromkeys(cited))
         said = " / ".join(f"**{n}** {texts.get(n, '(not in the notebook)')}" for n in numbers)
         lines.append(

@@ -55,5 +55,12 @@ def explained_in(lab_id: str, concepts: tuple[str, ...]) -> str:
     for concept in concepts:
         entry = (lab.get("concepts") or {}).get(concept)
         if entry:
-            return f"{lab['notebook']}, section {entry['section']}, exercise {entry['exercise']}"
+            numbers = exercise_numbers(entry)
+            said = f"exercises {', '.join(numbers)}" if len(numbers) > 1 else f"exercise {numbers[0]}"
+            return f"{lab['notebook']}, section {entry['section']}, {said}"
     return ""
+
+
+def exercise_numbers(entry: dict[str, Any]) -> list[str]:
+    """A concept's exercises: ``exercise: "15.1"``, or several that teach it together, ``"15.1, 15.2"``."""
+    return [n.strip() for n in str(entry.get("exercise", "")).split(",") if n.strip()]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.audit import checks_table, exercises, main
-from grader.course import course_root, lab_entry
+from grader.course import course_root, exercise_numbers, lab_entry
 from grader.labs import graded_lab_ids
 
 
@@ -17,6 +17,6 @@ def test_every_check_cites_an_exercise_the_notebook_has() -> None:
     for lab_id in graded_lab_ids():
         entry = lab_entry(lab_id)
         numbers = exercises(course_root() / entry["notebook"])
-        cited = {str(c["exercise"]) for c in entry["concepts"].values()}
+        cited = {n for c in entry["concepts"].values() for n in exercise_numbers(c)}
         assert cited <= set(numbers), (lab_id, sorted(cited - set(numbers)))
         assert "(not in the notebook)" not in checks_table(lab_id)

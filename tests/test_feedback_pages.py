@@ -83,7 +83,7 @@ def test_failures_are_grouped_by_concept_with_sentence_titles_and_every_link_res
     assert unresolved(page) == []
     markdown = (tmp_path / "r" / "feedback.md").read_text()
     assert "## Start here" in markdown
-    assert "### Macros: 0 / 2 points, [section 8 Macros, exercise 8.1](" in markdown
+    assert "### Macros: 0 / 2 points, [section 8 Macros, exercises 8.1, 8.2](" in markdown
 
 
 def test_a_not_gradable_page_says_what_where_and_what_to_do(tmp_path: Path) -> None:

@@ -39,7 +39,9 @@ class ConceptView:
     @property
     def where(self) -> str:
         """ "section 8 Macros, exercise 8.1": where the notebook teaches it."""
-        return f"section {self.section}" + (f", exercise {self.exercise}" if self.exercise else "")
+        if not self.exercise:
+            return f"section {self.section}"
+        return f"section {self.section}, {'exercises' if ',' in self.exercise else 'exercise'} {self.exercise}"
 
 
 @dataclass(frozen=True)

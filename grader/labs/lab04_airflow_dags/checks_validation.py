@@ -72,7 +72,13 @@ def dag_declares_schedule_start_and_defaults(a: AirflowArtifacts) -> None:
 
 
 def _seconds(described: str) -> float | None:
-    """A duration as the DAG description shows it (timedelta(seconds=300), Duration(minutes=5)) in seconds."""
+    """A duration as the DAG description shows it (timedelta(seconds=300), Duration(minutes=5), 0:05:00, or
+    a plain number of seconds, which Airflow accepts for retry_delay too) in seconds."""
+    if re.fullmatch(r"\d+(\.\d+)?", described.strip()):
+        return float(described)
+    clock = re.fullmatch(r"(\d+):(\d\d):(\d\d(?:\.\d+)?)", described.strip())
+    if clock:
+        return int(clock[1]) * 3600 + int(clock[2]) * 60 + float(clock[3])
     if not re.match(r"^(datetime\.)?timedelta\(|^(pendulum\.)?Duration\(", described):
         return None
     units = {"weeks": 604800, "days": 86400, "hours": 3600, "minutes": 60, "seconds": 1, "microseconds": 1e-6}

@@ -29,7 +29,7 @@ from fernhill_tools.operators import SupplierFeedOperator
     },
 )
 def fernhill_supplier_feed():
-    # TODO: fetch_suppliers (SupplierFeedOperator, the last 7 days), report_week (the plugin macro), trigger_orders (TriggerDagRunOperator with the same logical date, the count in conf, the custom notifier on success) (exercises 10.1 to 13.1)
+    # TODO: fetch_suppliers (SupplierFeedOperator: day="{{ ds }}", since="{{ macros.ds_add(ds, -7) }}", out_dir="{{ var.value.fernhill_out_dir }}"), report_week (the plugin macro), trigger_orders (TriggerDagRunOperator with the same logical date, the count in conf, the custom notifier on success) (exercises 10.1 to 13.1)
     pass
 
 
