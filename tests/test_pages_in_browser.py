@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from grader.course import lab_entry
+from grader.course import exercise_numbers, lab_entry
 from tests.browser import Browser, find_browser
 from tests.conftest import LAB01, LAB04, REPO, SOLUTION, STARTER, ZIPPED, Batch, graded_batch
 
@@ -112,7 +112,8 @@ def concept_names(ids: list[str]) -> list[str]:
 
     def order(concept: str) -> tuple[int, ...]:
         entry = concepts[concept]
-        return (int(entry["section"].split()[0]), *map(int, entry["exercise"].split(".")))
+        first = exercise_numbers(entry)[0]  # "13.1, 13.2": the page orders by the first
+        return (int(entry["section"].split()[0]), *map(int, first.split(".")))
 
     return [concepts[c]["name"] for c in sorted(ids, key=order)]
 
