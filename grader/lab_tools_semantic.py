@@ -16,26 +16,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader.datagen.load import load_duckdb
 from grader.datagen.semantic import generate_semantic
-from grader.lab_tools import COLOURS, draw_layered, lab_paths
+from grader.lab_tools import COLOURS, draw_layered, lab_paths, setup
 from grader.sandbox.extensions.metric_queries import answer, engine
 
 
 def setup_semantic(lab_dir: str | Path = ".", *, seed: int = 42) -> dict[str, Path]:
     """Generate the shop's raw files (with lab 02's quiet days and edge visits), load them, point dbt at them."""
-    paths = lab_paths(lab_dir)
-    paths["warehouse"].unlink(missing_ok=True)
-    generate_semantic(seed=seed).write(paths["data"])
-    loaded = load_duckdb(paths["warehouse"], paths["data"] / "raw")
-    os.environ["FERNHILL_RAW_DIR"] = str(paths["data"] / "raw")
-    os.environ["FERNHILL_DUCKDB_PATH"] = str(paths["warehouse"])
-    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    print(
-        f"loaded {sum(loaded.values())} rows into {paths['warehouse'].name}: "
-        + ", ".join(f"raw.{t} ({n})" for t, n in loaded.items())
-    )
-    return paths
+    return setup(lab_dir, seed=seed, dataset=generate_semantic)
 
 
 def mf(*args: str, lab_dir: str | Path = ".", check: bool = True, tail: int = 40) -> subprocess.CompletedProcess:
