@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 LAB ?= all
 WORKSPACE ?= labs
 
-.PHONY: help setup grade test test-fast lint release release-check images bench bench-cohort mutants clean
+.PHONY: help setup grade test test-fast lint release release-check images bench bench-cohort mutants airflow-cluster clean
 
 help:
 	@echo "make setup          install uv (if missing) and the locked course environment"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench          time grading against plain dbt build, same run"
 	@echo "make bench-cohort   cohort throughput, --jobs 1 and 2, both runners"
 	@echo "make mutants        the grader's mutation score: small bugs in solutions/, share that lose points"
+	@echo "make airflow-cluster  Airflow with Celery workers on this machine, for the UI (DAGS=folder)"
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -62,3 +63,9 @@ mutants: setup
 
 clean:
 	rm -rf grader-reports .pytest_cache .ruff_cache
+
+# Lab 05's deployment on this machine, for the Airflow UI: PostgreSQL, Redis, api-server, scheduler,
+# dag-processor, triggerer and two Celery workers (queues default; default,heavy). Ctrl-C stops all.
+DAGS ?= labs/04_airflow_dags/dags
+airflow-cluster: setup
+	@$(UV) run --frozen python -m grader.airflow_cluster --dags $(DAGS)

