@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import shutil
 import signal
 import sys
 import tempfile
@@ -92,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         pass
+    finally:
+        shutil.rmtree(home, ignore_errors=True)  # its logs and the Airflow home: nothing stays behind
     print("Stopped every component, PostgreSQL and Redis.")
     return 0
 

@@ -215,6 +215,7 @@ class AirflowCluster:
         }
         self.components: dict[str, Component] = {}
         self.rest = RestApi(self.api_url)
+        self.lost: set[str] = set()  # components killed on purpose
         self.timings: dict[str, float] = {}  # seconds from start(): what a benchmark reports
         (home / "logs").mkdir(parents=True, exist_ok=True)
 
@@ -281,8 +282,9 @@ class AirflowCluster:
         raise ClusterFailed(f"the api-server did not answer within {wait_s:.0f}s: {self.log_tail('api-server')}")
 
     def check_alive(self) -> None:
+        """ClusterFailed when a component stopped that was not killed on purpose (``kill``)."""
         for component in self.components.values():
-            if not component.running() and component.proc is not None:
+            if not component.running() and component.proc is not None and component.name not in self.lost:
                 raise ClusterFailed(f"{component.name} stopped: {self.log_tail(component.name)}")
 
     def log_tail(self, name: str) -> str:
@@ -312,6 +314,7 @@ class AirflowCluster:
 
     def kill(self, name: str) -> None:
         """A component's whole process tree at once, as when its machine is lost."""
+        self.lost.add(name)
         self.components[name].kill()
 
     def stop(self) -> None:

@@ -1,0 +1,124 @@
+"""Every container grading of the suite, two at a time, once per session.
+
+Much of a container grading is waiting (the container's start, its PostgreSQL sibling), so two
+at a time take little longer than one; the longest (lab 04) go first. The correct submissions in
+containers are the labs' alternative-correct fixtures (passes_*): each is compared test by test
+with the same fixture's local report in its lab's batch, which proves the two runners agree and
+that correct work in another style keeps full marks, in one grading each (the untouched solution
+is graded locally in the batch; a container grading of it would prove nothing the fixtures do not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from grader.labs import graded_lab_ids, load_spec
+from grader.model import LabReport
+from tests.conftest import LAB01, LABS, SOLUTIONS, fixture_submissions, grade_with_spec, make_workspace
+
+LAB02, LAB03, LAB04 = "02_semantic_layer", "03_snapshots", "04_airflow_dags"
+
+ALTERNATIVES = [(lab, p) for lab in graded_lab_ids() for p in fixture_submissions(lab) if p.name.startswith("passes_")]
+
+
+def alternative_name(lab: str, fixture: Path) -> str:
+    return f"{lab[:2]}-{fixture.name}"
+
+
+def first_alternative(lab: str) -> tuple[str, str]:
+    """The grading name and fixture name of a lab's first alternative-correct fixture."""
+    fixture = next(p for each, p in ALTERNATIVES if each == lab)
+    return alternative_name(lab, fixture), fixture.name
+
+
+# (a model that never ends is the fork bomb's case in test_hostile_submissions.py: the same wall-time stop)
+HOSTILE_MODELS = {
+    "allocates_10_gb": "    hog = bytearray(10 * 1024**3)\n    hog[::4096] = b'x' * len(hog[::4096])\n",
+    "calls_the_network": (
+        "    import urllib.request\n    urllib.request.urlopen('http://example.com', timeout=5).read()\n"
+    ),
+}
+
+
+def hostile_model_workspace(root: Path, behaviour: str) -> Path:
+    ws = make_workspace(root, LAB01, SOLUTIONS / LAB01)
+    (ws / LAB01 / "warehouse" / "models" / "marts" / "customer_segments.py").write_text(
+        "def model(dbt, session):\n    dbt.config(materialized='table')\n"
+        + HOSTILE_MODELS[behaviour]
+        + "    return dbt.ref('customers').df()\n"
+    )
+    return ws
+
+
+# forks without end when imported: only a pids limit and a kill of its whole process group stop it
+# (never graded locally: as root on the host, no limit would hold it)
+FORK_BOMB_DAG = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
+
+# a learner test and a task that fork without end: each stopped with its group at its own deadline
+FORK_LOOP = "\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass\n"
+FORKING_RUN_S = 45  # the deadline of each DAG run and each test variant in this case
+
+
+def forking_workspace(root: Path) -> Path:
+    """Lab 04's solution with three fork bombs: a DAG file's import, a learner test, a task."""
+    workspace = make_workspace(root, LAB04, SOLUTIONS / LAB04)
+    (workspace / LAB04 / "dags" / "forks_forever.py").write_text(FORK_BOMB_DAG)
+    (workspace / LAB04 / "tests" / "test_forks.py").write_text("import os\n\n\ndef test_forks_forever():" + FORK_LOOP)
+    orders = workspace / LAB04 / "include" / "fernhill" / "orders.py"  # write_summary runs on the busy day only
+    orders.write_text(orders.read_text() + "\n\ndef write_summary(*args, **kwargs):\n    import os\n" + FORK_LOOP)
+    return workspace
+
+
+def grade_forking(root: Path) -> LabReport:
+    spec = load_spec(LAB04)
+    assert spec is not None
+    plan = spec.options()
+    plan["run_timeout_s"] = FORKING_RUN_S
+    plan["learner_tests"] = {**plan["learner_tests"], "timeout_s": FORKING_RUN_S}
+    return grade_with_spec(LAB04, forking_workspace(root), "container", options=lambda: plan)
+
+
+_GRADED: dict[str, LabReport] = {}
+
+
+def graded_in_containers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LabReport]:
+    """Every container grading of the suite by name: alternatives, starters, hostile cases."""
+    if not _GRADED:
+        root = tmp_path_factory.mktemp("contained")
+
+        def alternative(lab: str, fixture: Path) -> LabReport:
+            name = alternative_name(lab, fixture)
+            workspace = make_workspace(root / name, lab, SOLUTIONS / lab, fixture / "edits.yml")
+            return grade_with_spec(lab, workspace, "container")
+
+        def starter(lab: str) -> LabReport:
+            return grade_with_spec(lab, make_workspace(root / f"t{lab[:2]}", lab, LABS / lab), "container")
+
+        lab04 = [(lab, f) for lab, f in ALTERNATIVES if lab == LAB04]
+        gradings: dict[str, Callable[[], LabReport]] = {
+            **{alternative_name(lab, f): partial(alternative, lab, f) for lab, f in lab04},
+            "04-starter": partial(starter, LAB04),
+            "04-fork-bombs": partial(grade_forking, root / "f04"),
+            **{alternative_name(lab, f): partial(alternative, lab, f) for lab, f in ALTERNATIVES if lab != LAB04},
+            "02-starter": partial(starter, LAB02),
+            "01-starter": partial(starter, LAB01),
+            **{
+                behaviour: partial(
+                    grade_with_spec,
+                    LAB01,
+                    hostile_model_workspace(root / behaviour, behaviour),
+                    "container",
+                    timeout_s=60,
+                )
+                for behaviour in HOSTILE_MODELS
+            },
+        }
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {name: pool.submit(grade) for name, grade in gradings.items()}
+            _GRADED.update({name: future.result() for name, future in futures.items()})
+    return _GRADED
