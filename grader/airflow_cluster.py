@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from grader.airflow_schema import metadata_schema_sql
 from grader.sandbox.airflow.cluster import AirflowCluster, ClusterFailed, ClusterSpec
 
 
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                 redis=broker,
                 spec=ClusterSpec(executor=args.executor, settings=settings),
                 api_port=args.port,
+                schema_sql=metadata_schema_sql(),
             ) as cluster,
         ):
             print(f"Airflow is up in {cluster.timings['api_ready_s']:.0f} s: open {cluster.api_url}", flush=True)

@@ -10,6 +10,8 @@ is graded locally in the batch; a container grading of it would prove nothing th
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -17,13 +19,26 @@ from pathlib import Path
 
 import pytest
 
-from grader.labs import graded_lab_ids, load_spec
+from grader.config import OWNER_LABEL
+from grader.labs import graded_lab_ids
 from grader.model import LabReport
 from tests.conftest import LAB01, LABS, SOLUTIONS, fixture_submissions, grade_with_spec, make_workspace
+from tests.hostile_lab04 import grade_hostile
 
 LAB02, LAB03, LAB04 = "02_semantic_layer", "03_snapshots", "04_airflow_dags"
 
 ALTERNATIVES = [(lab, p) for lab in graded_lab_ids() for p in fixture_submissions(lab) if p.name.startswith("passes_")]
+
+
+def grader_containers() -> list[str]:
+    """This test process's grader containers and networks still present (the job's PostgreSQL and its
+    network too); another test worker's running jobs are theirs."""
+    owner = f"label={OWNER_LABEL}={os.getpid()}"
+    listed = [
+        subprocess.run([*cmd, "--filter", owner], capture_output=True, text=True, check=True).stdout.split()
+        for cmd in (["docker", "ps", "-aq"], ["docker", "network", "ls", "-q"])
+    ]
+    return listed[0] + listed[1]
 
 
 def alternative_name(lab: str, fixture: Path) -> str:
@@ -55,34 +70,6 @@ def hostile_model_workspace(root: Path, behaviour: str) -> Path:
     return ws
 
 
-# forks without end when imported: only a pids limit and a kill of its whole process group stop it
-# (never graded locally: as root on the host, no limit would hold it)
-FORK_BOMB_DAG = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
-
-# a learner test and a task that fork without end: each stopped with its group at its own deadline
-FORK_LOOP = "\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass\n"
-FORKING_RUN_S = 45  # the deadline of each DAG run and each test variant in this case
-
-
-def forking_workspace(root: Path) -> Path:
-    """Lab 04's solution with three fork bombs: a DAG file's import, a learner test, a task."""
-    workspace = make_workspace(root, LAB04, SOLUTIONS / LAB04)
-    (workspace / LAB04 / "dags" / "forks_forever.py").write_text(FORK_BOMB_DAG)
-    (workspace / LAB04 / "tests" / "test_forks.py").write_text("import os\n\n\ndef test_forks_forever():" + FORK_LOOP)
-    orders = workspace / LAB04 / "include" / "fernhill" / "orders.py"  # write_summary runs on the busy day only
-    orders.write_text(orders.read_text() + "\n\ndef write_summary(*args, **kwargs):\n    import os\n" + FORK_LOOP)
-    return workspace
-
-
-def grade_forking(root: Path) -> LabReport:
-    spec = load_spec(LAB04)
-    assert spec is not None
-    plan = spec.options()
-    plan["run_timeout_s"] = FORKING_RUN_S
-    plan["learner_tests"] = {**plan["learner_tests"], "timeout_s": FORKING_RUN_S}
-    return grade_with_spec(LAB04, forking_workspace(root), "container", options=lambda: plan)
-
-
 _GRADED: dict[str, LabReport] = {}
 
 
@@ -103,7 +90,8 @@ def graded_in_containers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
         gradings: dict[str, Callable[[], LabReport]] = {
             **{alternative_name(lab, f): partial(alternative, lab, f) for lab, f in lab04},
             "04-starter": partial(starter, LAB04),
-            "04-fork-bombs": partial(grade_forking, root / "f04"),
+            # every hostile DAG file, task and learner test, fork bombs included (tests/hostile_lab04.py)
+            "04-hostile": partial(grade_hostile, root / "h04", "container"),
             **{alternative_name(lab, f): partial(alternative, lab, f) for lab, f in ALTERNATIVES if lab != LAB04},
             "02-starter": partial(starter, LAB02),
             "01-starter": partial(starter, LAB01),
@@ -113,7 +101,7 @@ def graded_in_containers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
                     LAB01,
                     hostile_model_workspace(root / behaviour, behaviour),
                     "container",
-                    timeout_s=60,
+                    timeout_s=120,  # the job; the memory hog ends at once by the OOM killer
                 )
                 for behaviour in HOSTILE_MODELS
             },

@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -203,9 +204,12 @@ class AirflowCluster:
         redis: dict[str, Any] | None = None,
         spec: ClusterSpec | None = None,
         api_port: int | None = None,
+        schema_sql: str | None = None,
     ) -> None:
         self.spec = spec or ClusterSpec()
         self.home = home
+        self.postgres = postgres
+        self.schema_sql = schema_sql
         self.api_port = api_port or free_port()
         self.env = {
             **os.environ,
@@ -235,12 +239,18 @@ class AirflowCluster:
             start_new_session=True,
         )
 
-    def start(self, *, wait_s: float = 90) -> AirflowCluster:
+    def start(self, *, wait_s: float = 90, schema_sql: str | None = None) -> AirflowCluster:
+        """Create the metadata DB, start every component, wait for the api-server.
+
+        ``schema_sql``: a dump of a freshly migrated metadata DB of this Airflow version
+        (grader/airflow_schema.py makes it once per machine): restored with psql in about 1 s,
+        where ``airflow db migrate`` takes 11 s.
+        """
         began = time.monotonic()
-        migrated = self.airflow("db", "migrate")
+        created = self._restore(schema_sql) if schema_sql else self.airflow("db", "migrate")
         self.timings["migrate_s"] = round(time.monotonic() - began, 1)
-        if migrated.returncode != 0:
-            raise ClusterFailed(f"airflow db migrate failed: {_last_lines(migrated.stdout + migrated.stderr)}")
+        if created.returncode != 0:
+            raise ClusterFailed(f"creating the metadata DB failed: {_last_lines(created.stdout + created.stderr)}")
         roles = ["api-server", "scheduler", "dag-processor", "triggerer"]
         for role in roles:
             args = [role, "--port", str(self.api_port)] if role == "api-server" else [role]
@@ -257,6 +267,17 @@ class AirflowCluster:
         self._wait_for_api(wait_s)
         self.timings["api_ready_s"] = round(time.monotonic() - began, 1)
         return self
+
+    def _restore(self, schema_sql: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [psql(), "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"],
+            input=schema_sql,
+            env={**self.env, **libpq_environment(self.postgres)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
 
     def _add(self, name: str, args: list[str], env: dict[str, str] | None = None) -> None:
         component = Component(
@@ -323,13 +344,37 @@ class AirflowCluster:
 
     def __enter__(self) -> AirflowCluster:
         try:
-            return self.start()
+            return self.start(schema_sql=self.schema_sql)
         except BaseException:
             self.stop()
             raise
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def psql() -> str:
+    """The psql of the pgserver wheel (in the course environment and the runtime image), else the PATH's."""
+    try:
+        import pgserver
+
+        bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / "psql"
+        if bundled.exists():
+            return str(bundled)
+    except ImportError:
+        pass
+    return shutil.which("psql") or "psql"
+
+
+def libpq_environment(postgres: dict[str, Any]) -> dict[str, str]:
+    """PG* variables for psql and pg_dump from connection kwargs."""
+    return {
+        "PGHOST": str(postgres["host"]),
+        "PGPORT": str(postgres["port"]),
+        "PGUSER": str(postgres["user"]),
+        "PGPASSWORD": str(postgres.get("password") or ""),
+        "PGDATABASE": str(postgres["dbname"]),
+    }
 
 
 def _last_lines(text: str, n: int = 12) -> str:
