@@ -53,6 +53,7 @@ bench: setup
 	@$(UV) run --frozen python -m grader.bench_lab04
 	@$(UV) run --frozen python -m grader.bench_lab03
 	@$(UV) run --frozen python -m grader.bench_lab02
+	@$(UV) run --frozen python -m grader.bench_lab05
 	@$(UV) run --frozen python -m grader.bench_cluster
 
 bench-cohort: setup

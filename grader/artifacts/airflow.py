@@ -30,6 +30,13 @@ class AirflowArtifacts(JobArtifacts):
         return self._load("learner_tests.json", "your tests/ to be run")
 
     @cached_property
+    def pods(self) -> dict[str, Any]:
+        found = self._load("pods.json", "the KubernetesExecutor's pods to be rendered")
+        if "error" in found:
+            raise MissingArtifact("the pods of your DAG's tasks", found["error"])
+        return found["pods"]
+
+    @cached_property
     def backfill(self) -> dict[str, Any]:
         return self._load("backfill.json", "your backfill command to be run")
 

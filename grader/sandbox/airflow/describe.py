@@ -61,8 +61,17 @@ def _preload_common_modules() -> None:
             importlib.import_module(name)
 
 
-# operator arguments worth describing when the operator has them (DockerOperator, TriggerDagRunOperator)
-OPERATOR_SETTINGS = ("image", "command", "network_mode", "auto_remove", "mount_tmp_dir", "mem_limit", "trigger_dag_id")
+# operator arguments worth describing when the operator has them (DockerOperator, TriggerDagRunOperator,
+# the sensors, the scheduler's and the executors' settings)
+OPERATOR_SETTINGS = (
+    *("image", "command", "network_mode", "auto_remove", "mount_tmp_dir", "mem_limit", "trigger_dag_id"),
+    *("mode", "poke_interval", "timeout", "soft_fail", "exponential_backoff", "deferrable"),
+    *("filepath", "fs_conn_id", "endpoint", "http_conn_id", "response_check", "response_error_codes_allowlist"),
+    *("conn_id", "sql", "success", "failure"),
+    *("external_dag_id", "external_task_id", "external_task_ids", "execution_delta", "allowed_states"),
+    *("target_time", "delta", "target_dttm", "min_rows"),
+    *("priority_weight", "weight_rule", "pool_slots", "max_active_tis_per_dag", "executor", "executor_config"),
+)
 
 
 def describe(dag: Any) -> dict[str, Any]:
@@ -95,7 +104,9 @@ def describe(dag: Any) -> dict[str, Any]:
                 "task_group": t.task_group.group_id if t.task_group else None,
                 "template_fields": list(t.template_fields),
                 "python_callable": _callable_name(getattr(t, "python_callable", None)),
-                "settings": {k: safe(getattr(t, k)) for k in OPERATOR_SETTINGS if hasattr(t, k)},
+                # read from the instance's own attributes: a property (FileSensor.path is a cached
+                # one) computed here, before rendering, would keep its unrendered template
+                "settings": {k: safe(v) for k, v in vars(t).items() if k in OPERATOR_SETTINGS},
             }
             for t in dag.tasks
         ],

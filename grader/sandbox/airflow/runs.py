@@ -46,15 +46,51 @@ def call(call: dict[str, Any]) -> dict[str, Any]:
         value = getattr(module, call["function"])(*call.get("args", []), **call.get("kwargs", {}))
         if "method" in call:  # a class: made with args/kwargs, then one method called
             value = getattr(value, call["method"])(*call.get("method_args", []), **call.get("method_kwargs", {}))
+        value = _plain(value)
         json.dumps(value, default=str)
         return {"ok": True, "value": value}
     except BaseException as exc:  # the learner's code may raise anything, SystemExit included
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:600]}
 
 
+def _plain(value: Any) -> Any:
+    """What a sensor's poke returns, as data: a PokeReturnValue is its is_done and xcom_value."""
+    if type(value).__name__ == "PokeReturnValue":
+        return {"is_done": bool(value.is_done), "xcom_value": safe(value.xcom_value)}
+    return value
+
+
+def logical_date_of(scenario: dict[str, Any]) -> Any:
+    """The scenario's logical date: a fixed moment, or ``"now"`` shifted by ``now_offset_s``.
+
+    A date relative to now makes a time sensor's target a few seconds ahead, so it really waits
+    (a deferrable one defers to its trigger).
+    """
+    import pendulum
+
+    if scenario["logical_date"] == "now":
+        return pendulum.now("UTC").add(seconds=scenario.get("now_offset_s", 0))
+    return pendulum.parse(scenario["logical_date"])
+
+
+def shorten_sensors(dag: Any, scenario: dict[str, Any]) -> None:
+    """Sensors poke every ``sensor_poke_s`` and give up after ``sensor_timeout_s`` in this run.
+
+    The grader cannot wait the minutes or hours a learner's sensor is set to; the values the
+    learner chose are read from the parsed DAG (dags.json), not from the run.
+    """
+    from airflow.sdk import BaseSensorOperator
+
+    if "sensor_poke_s" not in scenario:
+        return
+    for t in dag.tasks:
+        if isinstance(t, BaseSensorOperator):
+            t.poke_interval = scenario["sensor_poke_s"]
+            t.timeout = scenario.get("sensor_timeout_s", 10)
+
+
 def run_dag(dag: Any, scenario: dict[str, Any], raw_dir: Path, work: Path, env: str) -> dict[str, Any]:
     """One dag.test() with the scenario's data and date; what every task did."""
-    import pendulum
     from airflow.models.renderedtifields import RenderedTaskInstanceFields
     from airflow.models.xcom import XComModel
     from airflow.utils.session import create_session
@@ -68,15 +104,23 @@ def run_dag(dag: Any, scenario: dict[str, Any], raw_dir: Path, work: Path, env: 
     for t in dag.tasks:
         t.retries = 0  # a forced failure must not wait for retry delays
         t.execution_timeout = _seconds(scenario.get("task_timeout_s", 60))
+    shorten_sensors(dag, scenario)
+    logical_date = logical_date_of(scenario)
     alerts = work / "alerts.jsonl"
     seen = alerts.read_text().count("\n") if alerts.exists() else 0
     runs_before = _dag_runs()
     start = time.monotonic()
     try:
-        run = dag.test(logical_date=pendulum.parse(scenario["logical_date"]))
+        with _task_errors() as errors:
+            run = dag.test(logical_date=logical_date)
     except BaseException as exc:
         return {"error": f"{type(exc).__name__}: {exc}"[:600]}
-    result: dict[str, Any] = {"state": str(run.state), "seconds": round(time.monotonic() - start, 2), "tasks": {}}
+    result: dict[str, Any] = {
+        "state": str(run.state),
+        "seconds": round(time.monotonic() - start, 2),
+        "logical_date": logical_date.isoformat(),
+        "tasks": {},
+    }
     with create_session() as session:
         for ti in run.get_task_instances(session=session):
             xcoms = session.scalars(
@@ -96,12 +140,54 @@ def run_dag(dag: Any, scenario: dict[str, Any], raw_dir: Path, work: Path, env: 
                 "try_number": ti.try_number,
                 "xcom": {x.key: safe(XComModel.deserialize_value(x)) for x in xcoms},
                 "rendered": safe(rendered.rendered_fields) if rendered else None,
+                "start": ti.start_date.isoformat() if ti.start_date else None,
+                "end": ti.end_date.isoformat() if ti.end_date else None,
+                **_waits(session, ti),
             }
+            if ti.task_id in errors:
+                result["tasks"][ti.task_id]["error"] = errors[ti.task_id]
     lines = alerts.read_text().splitlines()[seen:] if alerts.exists() else []
     result["alerts"] = [_json_or_text(line) for line in lines[:20]]
     result["triggered"] = [r for key, r in _dag_runs().items() if key not in runs_before and key[0] != run.dag_id]
     result["files"] = {p.name: p.read_text(errors="replace")[:4000] for p in sorted(out_files.glob("*"))[:20]}
     return result
+
+
+@contextlib.contextmanager
+def _task_errors() -> Any:
+    """What each failed task raised, by task id: dag.test() keeps it only in the log.
+
+    Every task of ``dag.test()`` goes through the supervisor's ``run_task_in_process``, looked up
+    on its module at each call; a wrapper there sees each result's error.
+    """
+    from airflow.sdk.execution_time import supervisor
+
+    errors: dict[str, str] = {}
+    original = supervisor.run_task_in_process
+
+    def recording(ti: Any, task: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original(ti, task, *args, **kwargs)
+        if getattr(result, "error", None) is not None:
+            errors[ti.task_id] = f"{type(result.error).__name__}: {result.error}"[:600]
+        return result
+
+    supervisor.run_task_in_process = recording
+    try:
+        yield errors
+    finally:
+        supervisor.run_task_in_process = original
+
+
+def _waits(session: Any, ti: Any) -> dict[str, Any]:
+    """How a task waited: its reschedules (a sensor in reschedule mode gives its slot back between
+    pokes, one task_reschedule row each) and the trigger it deferred to (a deferrable operator)."""
+    from airflow.models.taskreschedule import TaskReschedule
+    from airflow.models.trigger import Trigger
+    from sqlalchemy import func, select
+
+    reschedules = session.scalar(select(func.count()).select_from(TaskReschedule).where(TaskReschedule.ti_id == ti.id))
+    trigger = session.get(Trigger, ti.trigger_id) if ti.trigger_id else None
+    return {"reschedules": reschedules or 0, "trigger": trigger.classpath if trigger else None}
 
 
 def fresh_notifiers(dag: Any) -> None:

@@ -57,8 +57,19 @@ def lint(job: AirflowJob, options: dict[str, Any], rec: Recorder) -> None:
         (job.out / "ruff_air.json").write_text(json.dumps(describe.ruff_air(job.dags_dir, job.project), indent=1))
 
 
+def _in_work(value: Any, work: str) -> Any:
+    """A call's arguments with ``{work}`` standing for the job's work folder (files made for the call)."""
+    if isinstance(value, str):
+        return value.replace("{work}", work)
+    if isinstance(value, list):
+        return [_in_work(v, work) for v in value]
+    if isinstance(value, dict):
+        return {k: _in_work(v, work) for k, v in value.items()}
+    return value
+
+
 def unit(job: AirflowJob, options: dict[str, Any], rec: Recorder) -> None:
-    calls = job.plan["calls"]
+    calls = _in_work(job.plan["calls"], str(job.work))
     with rec.step("unit", f"Call your functions with the grader's inputs ({len(calls)} calls)"):
         # in a forked child: a function that never returns or ends the process costs only its call
         remote = job.services.get("standin")
@@ -87,6 +98,8 @@ def runs(job: AirflowJob, options: dict[str, Any], rec: Recorder) -> None:
     scenarios = job.plan["runs"]
     with rec.step("runs", f"Run the DAGs ({len(scenarios)} runs with dag.test())"):
         remote, warehouse = job.services.get("standin"), job.services.get("warehouse")
+        # what a run's sensors wait for (files landing, a service getting ready, a row changing)
+        world = job.services.get("world")
 
         # one forked child makes the runs one after another (Airflow's first dag.test() warms up what
         # the next ones use); a run that never ends, or ends the process, costs only itself
@@ -97,7 +110,12 @@ def runs(job: AirflowJob, options: dict[str, Any], rec: Recorder) -> None:
             if remote is not None:
                 remote.set_mode(scenario.get("supplier_api", "up"))
                 remote.take()
-            result = run_dag(dag, scenario, job.raw_dir, job.work, job.prefix)
+            arrivals = world.start(scenario) if world is not None else None
+            try:
+                result = run_dag(dag, scenario, job.raw_dir, job.work, job.prefix)
+            finally:
+                if world is not None:
+                    world.stop(arrivals)
             result["http"] = remote.take() if remote is not None else []
             if scenario.get("warehouse") and warehouse is not None:
                 result["warehouse"] = warehouse.state()  # what the same day run twice must not change

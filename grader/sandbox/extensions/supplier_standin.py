@@ -4,7 +4,11 @@ Two services on one port, each a real HTTP endpoint (no mocks):
 - the supplier API, ``GET /suppliers?since=YYYY-MM-DD``: the shop's suppliers as JSON, only with
   ``Authorization: Bearer <token>``; the token is chosen per run, so it can only come from the
   Airflow connection, never from code. ``mode = "down"`` answers 503, for forced failures;
-- the Slack incoming webhook, ``POST /services/<T>/<B>/<X>``: answers ``ok`` as Slack does.
+- the Slack incoming webhook, ``POST /services/<T>/<B>/<X>``: answers ``ok`` as Slack does;
+- the supplier API's ``GET /health``, for sensors: by default ready at once; a run may give it a
+  script instead (``Remote.set_health``), one answer per request (``"404"``, ``"503"``, or a status
+  such as ``"starting"`` answered as 200 ``{"status": ...}``), the last one repeated. Until the
+  script reaches ``"ready"``, ``/suppliers`` answers 503: the API is still starting.
 
 Every request is recorded (method, path, whether the token was right, the body), so a test can
 check what a hook fetched and what a notifier posted. The connections pointing at it are
@@ -38,6 +42,8 @@ class StandIn:
         self.token = secrets.token_hex(12)
         self.control = f"/_standin/{secrets.token_hex(12)}"
         self.mode = "up"
+        self.health: list[str] = ["ready"]
+        self.health_polls = 0
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -98,6 +104,9 @@ def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:
             if self.path == f"{standin.control}/mode":
                 standin.mode = body
                 return self._answer(200, {"mode": body})
+            if self.path == f"{standin.control}/health":
+                standin.health, standin.health_polls = json.loads(body) or ["ready"], 0
+                return self._answer(200, {"health": standin.health})
             standin.record({"method": "POST", "path": self.path[:300], "body": body})
             if self.path.rstrip("/") != f"/services/{WEBHOOK_TOKEN}":
                 return self._answer(404, {"error": "no such webhook"})
@@ -120,9 +129,17 @@ def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:
 
 
 def _supplier_api(standin: StandIn, path: str, authorized: bool) -> tuple[int, Any]:
+    with standin._lock:
+        polls, script = standin.health_polls, standin.health
+        if path.split("?")[0].rstrip("/") == "/health":
+            standin.health_polls += 1
+    if path.split("?")[0].rstrip("/") == "/health":
+        answer = script[min(polls, len(script) - 1)]
+        return (int(answer), {"error": "not up yet"}) if answer.isdigit() else (200, {"status": answer})
     if not path.startswith("/suppliers"):
         return 404, {"error": "no such endpoint"}
-    if standin.mode == "down":
+    last_answer = script[min(polls, len(script)) - 1] if polls else script[0]
+    if standin.mode == "down" or last_answer != "ready":
         return 503, {"error": "supplier API unavailable"}
     if not authorized:
         return 401, {"error": "missing or wrong bearer token"}
@@ -137,6 +154,10 @@ class Remote:
 
     def set_mode(self, mode: str) -> None:
         urllib.request.urlopen(urllib.request.Request(f"{self.url}/mode", data=mode.encode()), timeout=10).read()
+
+    def set_health(self, script: list[str]) -> None:
+        body = json.dumps(script).encode()
+        urllib.request.urlopen(urllib.request.Request(f"{self.url}/health", data=body), timeout=10).read()
 
     def take(self) -> list[dict[str, Any]]:
         with urllib.request.urlopen(f"{self.url}/requests", timeout=10) as response:

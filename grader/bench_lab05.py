@@ -1,0 +1,143 @@
+"""Benchmark: `grader check 05 --workspace solutions` against the same DAG runs done the plain way.
+
+    make bench            (runs this after the other labs; or: uv run python -m grader.bench_lab05)
+
+The plain way is one `airflow dags test` process per run the grader makes (`airflow tasks test`
+for the deferred cut-off, the one task that run grades), one after another,
+with the metadata database already migrated, against the same real things: the landing folder,
+the stand-in supplier API, an embedded PostgreSQL control table. The plain runs get a world that
+is ready from the start (the files there, the API ready, the row complete: the sensors' 60 s and
+2-minute intervals would otherwise be waited out), so the grader's deliberate waits (a file
+landing after 3 s, an API that needs six polls, a row complete after 4 s, a cut-off 5 s ahead)
+count against it. Then `airflow kubernetes generate-dag-yaml` for the pods. The grader does more
+in its time (parses, lints, pokes the custom sensor, reads every task's state, XComs, reschedules
+and triggers). Also printed: the grader's peak memory, the PSS of its whole process tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grader.bench_cluster import PeakPss
+from grader.course import REPO_ROOT
+from grader.labs.lab05_sensors_pools.probes import DAY, POD_SPECS, runs
+from grader.sandbox.airflow.environment import airflow_environment
+from grader.sandbox.extensions.sensor_world import CONTROL_CONN_ID, LANDING_CONN_ID, World
+from grader.sandbox.extensions.supplier_standin import StandIn
+from grader.services import EmbeddedPostgres
+
+BIN = Path(sys.executable).parent
+LAB = REPO_ROOT / "solutions" / "05_sensors_pools"
+# a world ready from the start: every sensor's first poke succeeds
+READY = {
+    "files": [
+        {"name": "orders_{day}.csv", "rows": 12, "after_s": 0},
+        {"name": "promotions_{day}.csv", "rows": 3, "after_s": 0},
+    ],
+    "sql": [
+        {
+            "after_s": 0,
+            "sql": "CREATE TABLE IF NOT EXISTS batch_control (batch_day date PRIMARY KEY, status text);"
+            f"DELETE FROM batch_control; INSERT INTO batch_control VALUES ('{DAY}', 'complete');",
+        }
+    ],
+}
+
+
+def plain_env(tmp: Path, standin: StandIn, pg: dict) -> dict[str, str]:
+    home = tmp / "airflow"
+    home.mkdir(parents=True)
+    landing = str(tmp / "landing")
+    control = {"conn_type": "postgres", "host": pg["host"], "port": pg["port"], "login": pg["user"]}
+    return {
+        **os.environ,
+        **standin.connections(),
+        **airflow_environment(home, LAB / "dags", LAB / "plugins"),
+        f"AIRFLOW_CONN_{LANDING_CONN_ID.upper()}": json.dumps({"conn_type": "fs", "extra": {"path": landing}}),
+        f"AIRFLOW_VAR_{LANDING_CONN_ID.upper()}_DIR": landing,
+        f"AIRFLOW_CONN_{CONTROL_CONN_ID.upper()}": json.dumps({**control, "schema": pg["dbname"]}),
+        "AIRFLOW__KUBERNETES_EXECUTOR__POD_TEMPLATE_FILE": str(LAB / POD_SPECS["pod_template_file"]),
+        "PYTHONPATH": str(LAB),  # `from include.fernhill import ...`
+    }
+
+
+def _run(command: list[str], env: dict[str, str], timeout_s: float = 300) -> None:
+    """One plain command in a process group of its own, stopped with all it started if it hangs."""
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise SystemExit(f"{' '.join(command[:4])} did not finish within {timeout_s:.0f} s") from None
+
+
+def time_plain(env: dict[str, str], world: World, tmp: Path) -> float:
+    start = time.perf_counter()
+    for scenario in runs():
+        world.start({**scenario, "world": READY})
+        command = ["dags", "test", scenario["dag_id"], scenario["logical_date"]]
+        if scenario["logical_date"] == "now":
+            # the cut-off a few seconds ahead, as in the grader's run, which grades only that task
+            # (no landing run an hour before: the plain DAG run would wait an hour for it)
+            when = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + scenario["now_offset_s"]))
+            command = ["tasks", "test", scenario["dag_id"], "wait_for_cutoff", when]
+        _run([str(BIN / "airflow"), *command], env)
+    _run([str(BIN / "airflow"), "kubernetes", "generate-dag-yaml", POD_SPECS["dag_id"], "-l", DAY, "-o", str(tmp)], env)
+    return time.perf_counter() - start
+
+
+def time_grader(tmp: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    command = [str(BIN / "grader"), "check", "05", "--workspace", str(REPO_ROOT / "solutions")]
+    with PeakPss(os.getpid(), []) as memory:
+        done = subprocess.run([*command, "--report", str(tmp / "reports")], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"grader check 05 failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    return time.perf_counter() - start, memory.peak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    plain, graded, peaks = [], [], []
+    with tempfile.TemporaryDirectory(prefix="bench05-") as name:
+        tmp = Path(name)
+        for round_ in range(1, args.repeat + 1):
+            seconds, peak = time_grader(tmp)  # first, alone: the plain runs' PostgreSQL is not in its tree
+            graded.append(seconds)
+            peaks.append(peak)
+            with EmbeddedPostgres() as pg:
+                standin = StandIn([{"supplier_id": i} for i in range(1, 8)])
+                env = plain_env(tmp / f"round{round_}", standin, pg.connection_kwargs())
+                subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=env, capture_output=True, check=True)
+                world = World(tmp / f"round{round_}" / "landing", standin.remote(), pg.connection_kwargs())
+                plain.append(time_plain(env, world, tmp / f"round{round_}"))
+                standin.close()
+            print(
+                f"round {round_}: {len(runs())} x `airflow dags test` + generate-dag-yaml {plain[-1]:.1f}s | "
+                f"grader check 05 {graded[-1]:.1f}s, peak {peak / 2**20:.0f} MB PSS",
+                flush=True,
+            )
+    p, g = statistics.median(plain), statistics.median(graded)
+    print(
+        f"\nmedian of {args.repeat}: the plain way {p:.1f}s | `grader check 05 --workspace solutions` {g:.1f}s | "
+        f"ratio {g / p:.2f}x | peak memory {max(peaks) / 2**20:.0f} MB PSS (the grader's process tree)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

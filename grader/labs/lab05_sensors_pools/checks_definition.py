@@ -1,0 +1,168 @@
+"""Lab 05, definition tier: what the learner set on each sensor, read from the parsed DAGs.
+
+The runs shorten every sensor's poke_interval and timeout (the grader cannot wait hours), so the
+values asked for are checked here, as numbers: ``timeout=7200``, ``timeout=2 * 60 * 60`` and
+``timedelta(hours=2)`` are the same setting.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from grader.artifacts.airflow import AirflowArtifacts
+from grader.checks import check, expect
+from grader.model import Tier
+
+
+def _sensor(a: AirflowArtifacts, dag_id: str, task_id: str) -> dict[str, Any]:
+    task: dict[str, Any] = a.tasks(dag_id).get(task_id) or {}
+    expect(bool(task), expected=f"a task {task_id} in {dag_id}", found=sorted(a.tasks(dag_id)))
+    return task
+
+
+def _seconds(value: Any) -> float | None:
+    """A duration as Airflow stores it (seconds, or a timedelta written out by str())."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        pass
+    text = str(value)
+    days = 0
+    if " day" in text:
+        head, text = text.split(", ")
+        days = int(head.split()[0])
+    try:
+        h, m, s = text.split(":")
+    except ValueError:
+        return None
+    return timedelta(days=days, hours=int(h), minutes=int(m), seconds=float(s)).total_seconds()
+
+
+def _waits_as_asked(task: dict[str, Any], *, poke_s: float, timeout_s: float, mode: str | None) -> None:
+    s = task["settings"]
+    found = {k: s.get(k) for k in ("poke_interval", "timeout", "mode")}
+    ok = _seconds(s.get("poke_interval")) == poke_s and _seconds(s.get("timeout")) == timeout_s
+    if mode is not None:
+        ok = ok and s.get("mode") == mode
+    expect(
+        ok,
+        expected=f"{task['task_id']}: poke_interval {poke_s:g} s, timeout {timeout_s:g} s"
+        + (f", mode {mode!r}" if mode else ""),
+        found=found,
+        hint="without a timeout a sensor waits 7 days (the default); poke mode holds a worker slot "
+        "for the whole wait, reschedule mode gives it back between pokes",
+    )
+
+
+@check(tier=Tier.DEFINITION, points=2, concepts=["sen.basics", "sen.file"])
+def landing_sensor_pokes_reschedules_and_gives_up(a: AirflowArtifacts) -> None:
+    """wait_for_orders is a FileSensor on fernhill_landing: every 60 s, for at most 2 hours, in reschedule mode."""
+    task = _sensor(a, "fernhill_landing", "wait_for_orders")
+    expect(
+        task["operator"] == "FileSensor" and task["settings"].get("fs_conn_id") == "fernhill_landing",
+        expected="wait_for_orders: a FileSensor with fs_conn_id='fernhill_landing'",
+        found=f"{task['operator']} with fs_conn_id {task['settings'].get('fs_conn_id')!r}",
+    )
+    _waits_as_asked(task, poke_s=60, timeout_s=2 * 3600, mode="reschedule")
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["sen.basics"])
+def promotions_sensor_fails_softly(a: AirflowArtifacts) -> None:
+    """wait_for_promotions sets soft_fail and waits every 60 s for at most 30 minutes, in reschedule mode."""
+    task = _sensor(a, "fernhill_landing", "wait_for_promotions")
+    expect(
+        task["settings"].get("soft_fail") is True,
+        expected="wait_for_promotions with soft_fail=True",
+        found=f"soft_fail {task['settings'].get('soft_fail')}",
+        hint="a day without promotions is normal: soft_fail turns the timeout into skipped",
+    )
+    _waits_as_asked(task, poke_s=60, timeout_s=30 * 60, mode="reschedule")
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["sen.custom"])
+def batch_check_is_the_custom_sensor(a: AirflowArtifacts) -> None:
+    """check_batch is an OrderBatchSensor with min_rows 10, every 30 s for at most 1 hour, in reschedule mode."""
+    task = _sensor(a, "fernhill_landing", "check_batch")
+    expect(
+        task["operator"] == "OrderBatchSensor" and task["settings"].get("min_rows") == 10,
+        expected="check_batch: OrderBatchSensor(min_rows=10, ...)",
+        found=f"{task['operator']} with min_rows {task['settings'].get('min_rows')}",
+    )
+    _waits_as_asked(task, poke_s=30, timeout_s=3600, mode="reschedule")
+
+
+@check(tier=Tier.DEFINITION, points=2, concepts=["sen.http"])
+def http_sensor_checks_health_and_tolerates_warm_up(a: AirflowArtifacts) -> None:
+    """wait_for_supplier_api polls health on fernhill_supplier_api with a response_check, 404 and 503 allowed."""
+    task = _sensor(a, "fernhill_supplier_sync", "wait_for_supplier_api")
+    s = task["settings"]
+    expect(
+        task["operator"] == "HttpSensor"
+        and s.get("http_conn_id") == "fernhill_supplier_api"
+        and str(s.get("endpoint", "")).strip("/") == "health",
+        expected="an HttpSensor on http_conn_id 'fernhill_supplier_api', endpoint 'health'",
+        found={"operator": task["operator"], "http_conn_id": s.get("http_conn_id"), "endpoint": s.get("endpoint")},
+    )
+    allowed = {str(c) for c in s.get("response_error_codes_allowlist") or []}
+    expect(
+        {"404", "503"} <= allowed and s.get("response_check") is not None,
+        expected="response_error_codes_allowlist holding 404 and 503, and a response_check",
+        found={"response_error_codes_allowlist": sorted(allowed), "response_check": s.get("response_check")},
+        hint="HttpSensor retries a 404 by default, but a 503 fails the poke unless it is in the allowlist",
+    )
+    _waits_as_asked(task, poke_s=30, timeout_s=600, mode=None)
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["sen.sql"])
+def sql_sensor_polls_the_control_db(a: AirflowArtifacts) -> None:
+    """wait_for_batch is a SqlSensor on fernhill_control, every 2 minutes for at most 6 hours, in reschedule mode."""
+    task = _sensor(a, "fernhill_batch_gate", "wait_for_batch")
+    expect(
+        task["operator"] == "SqlSensor" and task["settings"].get("conn_id") == "fernhill_control",
+        expected="wait_for_batch: a SqlSensor with conn_id='fernhill_control'",
+        found=f"{task['operator']} with conn_id {task['settings'].get('conn_id')!r}",
+    )
+    _waits_as_asked(task, poke_s=120, timeout_s=6 * 3600, mode="reschedule")
+
+
+@check(tier=Tier.DEFINITION, points=2, concepts=["sen.external_task"])
+def reporting_waits_for_the_landing_an_hour_earlier(a: AirflowArtifacts) -> None:
+    """wait_for_landing senses fernhill_landing.load_orders an hour before: every 60 s, at most 1 h, rescheduling."""
+    task = _sensor(a, "fernhill_reporting", "wait_for_landing")
+    s = task["settings"]
+    task_ids = s.get("external_task_ids") or ([s["external_task_id"]] if s.get("external_task_id") else [])
+    expect(
+        task["operator"] == "ExternalTaskSensor"
+        and s.get("external_dag_id") == "fernhill_landing"
+        and list(task_ids) == ["load_orders"]
+        and _seconds(s.get("execution_delta")) == 3600,
+        expected="an ExternalTaskSensor on fernhill_landing, task load_orders, execution_delta of 1 hour",
+        found={k: s.get(k) for k in ("external_dag_id", "external_task_id", "execution_delta")}
+        | {"operator": task["operator"]},
+        hint="the sensor looks for the other DAG's run with the same logical date, minus execution_delta: "
+        "07:00 - 1 hour is the 06:00 landing run",
+    )
+    _waits_as_asked(task, poke_s=60, timeout_s=3600, mode="reschedule")
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["sen.deferrable"])
+def cutoff_sensor_is_deferrable(a: AirflowArtifacts) -> None:
+    """wait_for_cutoff is a deferrable time sensor (DateTimeSensorAsync) ahead of wait_for_landing."""
+    tasks = a.tasks("fernhill_reporting")
+    task = _sensor(a, "fernhill_reporting", "wait_for_cutoff")
+    expect(
+        task["operator"] == "DateTimeSensorAsync",
+        expected="wait_for_cutoff: a DateTimeSensorAsync",
+        found=task["operator"],
+        hint="DateTimeSensorAsync defers to the triggerer; DateTimeSensor(deferrable=True) does not parse "
+        "in the standard provider 1.21",
+    )
+    expect(
+        tasks.get("wait_for_landing", {}).get("upstream") == ["wait_for_cutoff"]
+        and tasks.get("build_report", {}).get("upstream") == ["wait_for_landing"],
+        expected="wait_for_cutoff >> wait_for_landing >> build_report",
+        found={t: tasks[t]["upstream"] for t in ("wait_for_landing", "build_report") if t in tasks},
+    )

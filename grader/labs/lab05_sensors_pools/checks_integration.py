@@ -1,0 +1,160 @@
+"""Lab 05, integration tier: the DAGs run for real (dag.test()) while the world they wait for
+changes: files landing late, a service warming up, a row turning complete, another DAG's run."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from grader.artifacts.airflow import AirflowArtifacts
+from grader.checks import check, expect
+from grader.labs.lab05_sensors_pools.probes import DAY, HEALTH, SUPPLIERS
+from grader.model import Tier
+
+
+def _task(run: dict[str, Any], task_id: str) -> dict[str, Any]:
+    return run["tasks"].get(task_id) or {"state": "missing"}
+
+
+def _states(run: dict[str, Any]) -> dict[str, str]:
+    """Each task's state, with what a failed task raised."""
+    return {
+        task_id: t["state"] + (f" ({t['error'][:200]})" if t.get("error") else "")
+        for task_id, t in sorted(run["tasks"].items())
+    }
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["sen.file", "sen.custom"])
+def landing_waits_for_the_full_batch(a: AirflowArtifacts) -> None:
+    """The export lands late and fills in two steps: load_orders gets check_batch's XCom of the full file (12 rows)."""
+    run = a.run("landing_day")
+    want = {"file": f"orders_{DAY}.csv", "rows": 12}
+    pushed = _task(run, "check_batch").get("xcom", {}).get("return_value")
+    expect(
+        _task(run, "wait_for_orders")["state"] == "success" and pushed == want,
+        expected=f"wait_for_orders success, check_batch's XCom {want}",
+        found={"states": _states(run), "check_batch XCom": pushed},
+        hint="the file appears with 4 rows, then 12: a FileSensor alone would let the 4-row file through",
+    )
+    loaded = _task(run, "load_orders").get("xcom", {}).get("return_value") or {}
+    expect(
+        {k: loaded.get(k) for k in ("file", "rows")} == want,
+        expected=f"load_orders to receive check_batch's XCom ({want})",
+        found=loaded or _task(run, "load_orders")["state"],
+    )
+
+
+@check(tier=Tier.INTEGRATION, points=1, concepts=["sen.basics"])
+def reschedule_mode_gives_the_slot_back(a: AirflowArtifacts) -> None:
+    """While the export is missing, wait_for_orders is rescheduled (task_reschedule rows), not holding its slot."""
+    task = _task(a.run("landing_day"), "wait_for_orders")
+    expect(
+        task["state"] == "success" and task.get("reschedules", 0) >= 1,
+        expected="wait_for_orders to succeed after one or more reschedules",
+        found=f"{task['state']}, {task.get('reschedules', 0)} task_reschedule rows",
+        hint="mode='reschedule' ends the task between pokes; poke mode sleeps in its worker slot",
+    )
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["sen.basics"])
+def a_day_without_promotions_is_skipped_not_failed(a: AirflowArtifacts) -> None:
+    """No promotions file: wait_for_promotions times out as skipped, apply_promotions is skipped, the run succeeds."""
+    run = a.run("landing_day")
+    states = _states(run)
+    expect(
+        run["state"] == "success"
+        and _task(run, "wait_for_promotions")["state"] == "skipped"
+        and _task(run, "apply_promotions")["state"] == "skipped",
+        expected="wait_for_promotions and apply_promotions skipped, the run a success",
+        found={"run": run["state"], **states},
+        hint="a sensor that times out fails (AirflowSensorTimeout, not retried); soft_fail=True skips it instead",
+    )
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["sen.http"])
+def supplier_sync_fetches_only_once_the_api_is_ready(a: AirflowArtifacts) -> None:
+    """/health answers 404, 503, 200 'starting', 'warming', then 'ready': the sensor waits, then the fetch succeeds."""
+    run = a.run("supplier_day")
+    health = [r for r in run["http"] if r["path"].split("?")[0].rstrip("/") == "/health"]
+    fetched = _task(run, "fetch_suppliers")
+    expect(
+        _task(run, "wait_for_supplier_api")["state"] == "success" and len(health) >= len(HEALTH),
+        expected=f"wait_for_supplier_api to succeed after polling /health through {HEALTH}",
+        found=f"{_task(run, 'wait_for_supplier_api')['state']} after {len(health)} polls of /health",
+        hint="a 503 fails the poke unless it is in response_error_codes_allowlist; "
+        "a 200 saying 'starting' is not ready: the response_check decides",
+    )
+    expect(
+        fetched["state"] == "success" and fetched.get("xcom", {}).get("return_value") == SUPPLIERS,
+        expected=f"fetch_suppliers to succeed with {SUPPLIERS} suppliers",
+        found=f"{fetched['state']}, XCom {fetched.get('xcom', {}).get('return_value')}",
+    )
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["sen.sql"])
+def batch_is_published_only_when_complete(a: AirflowArtifacts) -> None:
+    """The day's row is 'loading' for 4 s beside yesterday's 'complete' one: publish_batch must read 'complete'."""
+    run = a.run("batch_day")
+    published = _task(run, "publish_batch")
+    expect(
+        _task(run, "wait_for_batch")["state"] == "success"
+        and published.get("xcom", {}).get("return_value") == "complete",
+        expected=f"wait_for_batch success, then publish_batch reading 'complete' for {DAY}",
+        found=f"wait_for_batch {_task(run, 'wait_for_batch')['state']}, "
+        f"publish_batch read {published.get('xcom', {}).get('return_value')!r}",
+        hint="the query must pick the row of {{ ds }} and its status 'complete': "
+        "a row of another day, or one still loading, must not count",
+    )
+
+
+def _moment(text: Any) -> datetime | None:
+    """A rendered moment as a value: '2025-03-04 07:30:00+00:00' and '2025-03-04T07:30:00Z' are the same."""
+    try:
+        return datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def _cutoff(run: dict[str, Any]) -> datetime:
+    """30 minutes after the run's logical date."""
+    return datetime.fromisoformat(run["logical_date"]) + timedelta(minutes=30)
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["sen.time", "sen.external_task"])
+def report_waits_for_the_cutoff_and_the_landing_run(a: AirflowArtifacts) -> None:
+    """The 07:00 run's cut-off renders as 07:30 of its day; it finds the 06:00 landing run and builds the report."""
+    run = a.run("reporting_day")
+    target = (_task(run, "wait_for_cutoff").get("rendered") or {}).get("target_time")
+    want = _cutoff(run)
+    expect(
+        _moment(target) == want,
+        expected=f"wait_for_cutoff's target_time rendered as {want.isoformat()}",
+        found=target,
+    )
+    expect(
+        _task(run, "wait_for_landing")["state"] == "success" and _task(run, "build_report")["state"] == "success",
+        expected="wait_for_landing to find fernhill_landing's load_orders of the 06:00 run, then build_report",
+        found=_states(run),
+        hint="without execution_delta the sensor looks for a landing run at 07:00, which never exists",
+    )
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["sen.deferrable", "sen.time"])
+def cutoff_defers_to_a_trigger(a: AirflowArtifacts) -> None:
+    """A cut-off 5 s ahead: wait_for_cutoff defers to a DateTimeTrigger and succeeds once its time has come."""
+    run = a.run("reporting_deferred")
+    task = _task(run, "wait_for_cutoff")
+    want = _cutoff(run)
+    ended = _moment(task.get("end"))
+    expect(
+        task["state"] == "success" and str(task.get("trigger") or "").endswith("DateTimeTrigger"),
+        expected="wait_for_cutoff to succeed after deferring to a DateTimeTrigger",
+        found=f"{task['state']}, trigger {task.get('trigger')}",
+        hint="a deferrable sensor hands the wait to the triggerer and frees its worker slot; "
+        "a poking sensor never writes a trigger",
+    )
+    expect(
+        ended is not None and ended >= want,
+        expected=f"wait_for_cutoff to end at or after {want.isoformat()}",
+        found=task.get("end"),
+    )
