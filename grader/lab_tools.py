@@ -213,6 +213,18 @@ def draw_layered(
     columns: dict[int, list[str]] = {}
     for node in nodes:
         columns.setdefault(layers[node], []).append(node)
+    # each column in the order of its parents' rows (their mean), so that arrows cross less
+    parents: dict[str, list[str]] = {}
+    for parent, child in edges:
+        parents.setdefault(child, []).append(parent)
+    rank: dict[str, float] = {}
+    for column in sorted(columns):
+        members = columns[column]
+        if column:
+            members.sort(
+                key=lambda n: (sum(rank.get(p, 0) for p in parents.get(n, [])) / max(len(parents.get(n, [])), 1), n)
+            )
+        rank.update({n: i - (len(members) - 1) / 2 for i, n in enumerate(members)})
     tallest = max((len(m) for m in columns.values()), default=1)
     position = {n: (gap * x, -(i - (len(m) - 1) / 2)) for x, m in columns.items() for i, n in enumerate(m)}
     fig, ax = plt.subplots(figsize=(2.6 * len(columns) + 1, row * tallest + 1.8))
@@ -234,13 +246,14 @@ def draw_layered(
             fontsize=8,
             bbox={"boxstyle": "round", "fc": colours[kinds[node]], "ec": "#555"},
         )
+    shown = {k: c for k, c in colours.items() if k in set(kinds.values())}  # the legend: kinds in this graph
     ax.set_xlim(-gap / 2 - 0.1, gap * (len(columns) - 1) + gap / 2 + 0.1)
     ax.set_ylim(-tallest / 2 - 0.5, tallest / 2 + 0.5)
     ax.legend(
-        handles=[Patch(fc=c, ec="#555", label=k) for k, c in colours.items()],
+        handles=[Patch(fc=c, ec="#555", label=k) for k, c in shown.items()],
         loc="upper center",
         bbox_to_anchor=(0.5, 1.1),
-        ncol=len(colours),
+        ncol=len(shown),
         frameon=False,
         fontsize=8,
     )

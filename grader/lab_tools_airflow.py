@@ -164,6 +164,7 @@ KIND_COLOURS = {
     "bash": "#f4cccc",
     "trigger": "#ead1dc",
     "custom": "#d0e0e3",
+    "sensor": "#fce5cd",
 }
 
 
@@ -176,6 +177,8 @@ def _kind(operator: str, module: str = "") -> str:
         return "@task"
     if operator == "TriggerDagRunOperator":
         return "trigger"
+    if operator.endswith(("Sensor", "SensorAsync")) and module.startswith("airflow."):
+        return "sensor"  # one of Airflow's sensors (lab 05); a sensor of the lab's own is custom
     if not module.startswith("airflow."):
         return "custom"  # an operator of the lab's own, from plugins/
     return "bash" if "Bash" in operator else "python"

@@ -19,7 +19,7 @@ from grader.sandbox.forked import map_in_fork
 from grader.sandbox.recorder import Recorder, StepFailed
 
 
-def _generate(job: Any, spec: dict[str, Any]) -> dict[str, Any]:
+def generate(job: Any, spec: dict[str, Any]) -> dict[str, Any]:
     import pendulum
     from airflow.providers.cncf.kubernetes.cli.kubernetes_command import generate_pod_yaml
 
@@ -53,7 +53,7 @@ def _generate(job: Any, spec: dict[str, Any]) -> dict[str, Any]:
 def pods_step(job: Any, options: dict[str, Any], rec: Recorder) -> None:
     spec = options  # dag_id, logical_date, pod_template_file (in the project)
     with rec.step("pod_specs", f"Render the KubernetesExecutor's pods for {spec['dag_id']} (generate-dag-yaml)"):
-        (result,) = map_in_fork(lambda s: _generate(job, s), [spec], timeout_s=60)
+        (result,) = map_in_fork(lambda s: generate(job, s), [spec], timeout_s=60)
         if result.problem:
             raise StepFailed(f"rendering the pods {result.problem}")
         (job.out / "pods.json").write_text(json.dumps(result.value, indent=1, default=str))

@@ -85,6 +85,29 @@ class World:
         conn.close()
 
 
+def world_connections(landing: Path, postgres: dict[str, Any] | None) -> dict[str, str]:
+    """The connections and the Variable the lab's DAGs reach their world through, as environment variables."""
+    folder = json.dumps({"conn_type": "fs", "extra": {"path": str(landing)}})
+    env = {
+        f"AIRFLOW_CONN_{LANDING_CONN_ID.upper()}": folder,
+        # a fresh metadata DB has no fs_default: a FileSensor left on the default still finds files
+        "AIRFLOW_CONN_FS_DEFAULT": folder,
+        f"AIRFLOW_VAR_{LANDING_CONN_ID.upper()}_DIR": str(landing),
+    }
+    if postgres:
+        env[f"AIRFLOW_CONN_{CONTROL_CONN_ID.upper()}"] = json.dumps(
+            {
+                "conn_type": "postgres",
+                "host": postgres["host"],
+                "port": postgres["port"],
+                "login": postgres["user"],
+                "password": postgres["password"],
+                "schema": postgres["dbname"],
+            }
+        )
+    return env
+
+
 def world_step(job: Any, options: dict[str, Any], rec: Recorder) -> None:
     """Start what the sensors wait for; the DAGs reach it through connections and a Variable."""
     with rec.step("world", "Start what the sensors wait for: a landing folder, the supplier API, the control DB"):
@@ -92,27 +115,12 @@ def world_step(job: Any, options: dict[str, Any], rec: Recorder) -> None:
         landing.mkdir(parents=True, exist_ok=True)
         standin = StandIn([{"supplier_id": i, "name": f"Supplier {i}"} for i in range(1, 8)])
         os.environ.update(standin.connections())
-        os.environ[f"AIRFLOW_CONN_{LANDING_CONN_ID.upper()}"] = json.dumps(
-            {"conn_type": "fs", "extra": {"path": str(landing)}}
-        )
-        # a fresh metadata DB has no fs_default: a FileSensor left on the default still finds files
-        os.environ["AIRFLOW_CONN_FS_DEFAULT"] = json.dumps({"conn_type": "fs", "extra": {"path": str(landing)}})
-        os.environ[f"AIRFLOW_VAR_{LANDING_CONN_ID.upper()}_DIR"] = str(landing)
         postgres = job.plan.get("postgres")
         if postgres:
             from grader.sandbox.dbt.postgres_target import wait_for
 
             wait_for(postgres, timeout_s=90)  # the runner starts the server, it does not wait for it
-            os.environ[f"AIRFLOW_CONN_{CONTROL_CONN_ID.upper()}"] = json.dumps(
-                {
-                    "conn_type": "postgres",
-                    "host": postgres["host"],
-                    "port": postgres["port"],
-                    "login": postgres["user"],
-                    "password": postgres["password"],
-                    "schema": postgres["dbname"],
-                }
-            )
+        os.environ.update(world_connections(landing, postgres))
         for name, text in (options.get("probe_files") or {}).items():
             path = job.work / "probe_files" / name
             path.parent.mkdir(parents=True, exist_ok=True)
