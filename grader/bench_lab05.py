@@ -17,7 +17,6 @@ and triggers). Also printed: the grader's peak memory, the PSS of its whole proc
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import statistics
@@ -31,7 +30,7 @@ from grader.bench_cluster import PeakPss
 from grader.course import REPO_ROOT
 from grader.labs.lab05_sensors_pools.probes import DAY, POD_SPECS, runs
 from grader.sandbox.airflow.environment import airflow_environment
-from grader.sandbox.extensions.sensor_world import CONTROL_CONN_ID, LANDING_CONN_ID, World
+from grader.sandbox.extensions.sensor_world import World, world_connections
 from grader.sandbox.extensions.supplier_standin import StandIn
 from grader.services import EmbeddedPostgres
 
@@ -56,15 +55,11 @@ READY = {
 def plain_env(tmp: Path, standin: StandIn, pg: dict) -> dict[str, str]:
     home = tmp / "airflow"
     home.mkdir(parents=True)
-    landing = str(tmp / "landing")
-    control = {"conn_type": "postgres", "host": pg["host"], "port": pg["port"], "login": pg["user"]}
     return {
         **os.environ,
         **standin.connections(),
         **airflow_environment(home, LAB / "dags", LAB / "plugins"),
-        f"AIRFLOW_CONN_{LANDING_CONN_ID.upper()}": json.dumps({"conn_type": "fs", "extra": {"path": landing}}),
-        f"AIRFLOW_VAR_{LANDING_CONN_ID.upper()}_DIR": landing,
-        f"AIRFLOW_CONN_{CONTROL_CONN_ID.upper()}": json.dumps({**control, "schema": pg["dbname"]}),
+        **world_connections(tmp / "landing", pg),
         "AIRFLOW__KUBERNETES_EXECUTOR__POD_TEMPLATE_FILE": str(LAB / POD_SPECS["pod_template_file"]),
         "PYTHONPATH": str(LAB),  # `from include.fernhill import ...`
     }

@@ -186,6 +186,9 @@ def _kind(operator: str, module: str = "") -> str:
 
 def draw_dag(dag: Any, out: str | Path | None = None):
     """The DAG's graph left to right, coloured by kind of task; a trigger rule other than the default in brackets."""
+    if not dag.tasks:
+        print(f"{dag.dag_id} has no tasks yet: nothing to draw")
+        return None
     edges = sorted((up, t.task_id) for t in dag.tasks for up in t.upstream_task_ids)
     nodes = sorted(t.task_id for t in dag.tasks)
     labels = {}

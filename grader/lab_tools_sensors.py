@@ -120,6 +120,11 @@ def run_dag(
 
     from grader.sandbox.airflow.runs import run_dag as run_once
 
+    columns = ["task", "state", "reschedules", "deferred to", "returned (XCom)", "error"]
+    if not dag.tasks:
+        print(f"{dag.dag_id} has no tasks yet: nothing to run")
+        return pd.DataFrame([], columns=columns)
+
     scenario: dict[str, Any] = {
         "id": f"notebook_{dag.dag_id}",
         "dag_id": dag.dag_id,
@@ -157,7 +162,7 @@ def run_dag(
             )
             for task_id, t in sorted(result["tasks"].items(), key=lambda item: item[1]["start"] or "~")
         ],
-        columns=["task", "state", "reschedules", "deferred to", "returned (XCom)", "error"],
+        columns=columns,
     )
     table.attrs["result"], table.attrs["dag_id"] = result, dag.dag_id
     return table
@@ -184,8 +189,12 @@ def draw_timeline(table: Any, out: str | Path | None = None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    result = table.attrs["result"]
-    tasks = [(k, v) for k, v in result["tasks"].items() if v["start"]]
+    result = table.attrs.get("result")
+    tasks = [(k, v) for k, v in (result or {"tasks": {}})["tasks"].items() if v["start"]]
+    if not tasks:
+        print("no task of this run started: nothing to draw")
+        return None
+    assert result is not None
     pokes = _reschedules(table.attrs["dag_id"], result["logical_date"])
     # a rescheduled sensor's start_date is its last poke's: its wait began with its first poke
     began = {k: min([t["start"], *pokes.get(k, [])]) for k, t in tasks}

@@ -7,7 +7,6 @@ values asked for are checked here, as numbers: ``timeout=7200``, ``timeout=2 * 6
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from grader.artifacts.airflow import AirflowArtifacts
@@ -22,23 +21,11 @@ def _sensor(a: AirflowArtifacts, dag_id: str, task_id: str) -> dict[str, Any]:
 
 
 def _seconds(value: Any) -> float | None:
-    """A duration as Airflow stores it (seconds, or a timedelta written out by str())."""
-    if value is None:
-        return None
+    """A duration as the DAG description stores it: seconds (a timedelta is written out as its seconds)."""
     try:
         return float(value)
     except (TypeError, ValueError):
-        pass
-    text = str(value)
-    days = 0
-    if " day" in text:
-        head, text = text.split(", ")
-        days = int(head.split()[0])
-    try:
-        h, m, s = text.split(":")
-    except ValueError:
         return None
-    return timedelta(days=days, hours=int(h), minutes=int(m), seconds=float(s)).total_seconds()
 
 
 def _waits_as_asked(task: dict[str, Any], *, poke_s: float, timeout_s: float, mode: str | None) -> None:

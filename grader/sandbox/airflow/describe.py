@@ -11,6 +11,7 @@ import glob
 import importlib
 import json
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,7 @@ def describe(dag: Any) -> dict[str, Any]:
                 "python_callable": _callable_name(getattr(t, "python_callable", None)),
                 # read from the instance's own attributes: a property (FileSensor.path is a cached
                 # one) computed here, before rendering, would keep its unrendered template
-                "settings": {k: safe(v) for k, v in vars(t).items() if k in OPERATOR_SETTINGS},
+                "settings": {k: _setting(v) for k, v in vars(t).items() if k in OPERATOR_SETTINGS},
             }
             for t in dag.tasks
         ],
@@ -213,6 +214,13 @@ def module_level_calls(path: Path) -> list[dict[str, Any]]:
 
     visit(tree, False)
     return found
+
+
+def _setting(value: Any) -> Any:
+    """A setting as data: a duration (``timeout=timedelta(hours=2)``) as its seconds, like ``timeout=7200``."""
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return safe(value)
 
 
 def safe(value: Any) -> Any:
