@@ -65,7 +65,8 @@ def start_postgres(lab_dir: str | Path = ".") -> dict[str, object]:
     """A throwaway PostgreSQL server (no Docker: the `pgserver` wheel), loaded with the same raw data.
 
     Both batches are loaded, as the DuckDB warehouse has them by now. FERNHILL_PG_* point at the
-    server, so the profile's `pg` target finds it. The server stops when the notebook's kernel does.
+    server, so the profile's `pg` target finds it. The server stops when the notebook's kernel does
+    (its watchdog stops it when the kernel is killed).
     """
     global _postgres
     paths = lab_paths(lab_dir)

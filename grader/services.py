@@ -30,6 +30,7 @@ from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
 from testcontainers.core.wait_strategies import LogMessageWaitStrategy
 
+from grader import watchdog
 from grader.config import ContainerSettings, cache_root, container_labels, settings
 from grader.sandbox.network import free_port
 
@@ -114,6 +115,7 @@ class EmbeddedPostgres:
         # a short path of its own: a Unix socket path must stay under 108 bytes
         self.data_dir = Path(tempfile.mkdtemp(prefix="grader-pg-"))
         self._server: Any = None
+        self._watchdog: subprocess.Popen[bytes] | None = None
 
     def start(self) -> EmbeddedPostgres:
         with warnings.catch_warnings():
@@ -123,6 +125,8 @@ class EmbeddedPostgres:
             with _PGSERVER_LOCK:
                 _copy_template(pgserver, self.data_dir)
                 self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
+        # stops the server if this process dies without stop() (a notebook kernel killed)
+        self._watchdog = watchdog.start(os.getpid(), pidfile=self.data_dir / "postmaster.pid", remove=self.data_dir)
         return self
 
     def connection_kwargs(self) -> dict[str, Any]:
@@ -136,6 +140,7 @@ class EmbeddedPostgres:
         }
 
     def stop(self) -> None:
+        watchdog.stop(self._watchdog)
         if self._server is not None:
             with _PGSERVER_LOCK:
                 self._server.cleanup()
@@ -159,6 +164,7 @@ class EmbeddedRedis:
     def __init__(self) -> None:
         self.data_dir = Path(tempfile.mkdtemp(prefix="grader-redis-"))
         self._proc: subprocess.Popen[bytes] | None = None
+        self._watchdog: subprocess.Popen[bytes] | None = None
         self._port = 0
 
     def start(self, wait_s: float = 15.0) -> EmbeddedRedis:
@@ -169,6 +175,7 @@ class EmbeddedRedis:
         command += ["--save", "", "--appendonly", "no", "--dir", str(self.data_dir), "--daemonize", "no"]
         with (self.data_dir / "redis.log").open("wb") as log:  # the server keeps its own copy of the handle
             self._proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._watchdog = watchdog.start(os.getpid(), group=self._proc.pid, remove=self.data_dir)
         deadline = time.monotonic() + wait_s
         while not _answers_ping(self._port):
             if self._proc.poll() is not None or time.monotonic() > deadline:
@@ -185,6 +192,7 @@ class EmbeddedRedis:
         return {"host": "127.0.0.1", "port": self._port}
 
     def stop(self) -> None:
+        watchdog.stop(self._watchdog)
         if self._proc is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._proc.pid, signal.SIGKILL)

@@ -48,6 +48,54 @@ def test_embedded_redis_is_a_broker_and_leaves_nothing(tmp_path: Path) -> None:
     assert not data_dir.exists()
 
 
+OWNER = """
+import json, sys, time
+from grader.services import EmbeddedPostgres, EmbeddedRedis
+pg, redis = EmbeddedPostgres().start(), EmbeddedRedis().start()
+pid = int((pg.data_dir / "postmaster.pid").read_text().splitlines()[0])
+dirs = [str(pg.data_dir), str(redis.data_dir)]
+print(json.dumps({"postgres": pid, "redis": redis._proc.pid, "dirs": dirs}), flush=True)
+time.sleep(600)
+"""
+
+
+def test_embedded_servers_stop_when_their_owner_is_killed() -> None:
+    """A process killed without stopping its servers (a notebook kernel killed): their watchdogs stop them."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    owner = subprocess.Popen([sys.executable, "-c", OWNER], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert owner.stdout is not None
+        started = json.loads(owner.stdout.readline())
+        servers = [psutil.Process(started["postgres"]), psutil.Process(started["redis"])]
+        assert all(p.is_running() for p in servers)
+    finally:
+        owner.kill()
+        owner.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_running(p) for p in servers):
+        time.sleep(0.2)
+    assert not [p.pid for p in servers if _running(p)]
+    while time.monotonic() < deadline and any(Path(d).exists() for d in started["dirs"]):
+        time.sleep(0.2)
+    assert not [d for d in started["dirs"] if Path(d).exists()]
+
+
+def _running(proc: object) -> bool:
+    import psutil
+
+    assert isinstance(proc, psutil.Process)
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 @pytest.fixture(scope="module")
 def service_images(runtime_image: str) -> None:
     """PostgreSQL and Redis images, built when missing (Docker is checked by runtime_image)."""

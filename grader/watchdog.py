@@ -1,0 +1,103 @@
+"""Stop a server when the process that started it is gone without stopping it.
+
+An embedded PostgreSQL or Redis outlives its owner when the owner is killed (a notebook kernel
+restarted, a grading stopped with SIGKILL): no ``atexit`` runs. The owner starts this small process
+beside each server, in a session of its own; it checks every second whether the owner still lives,
+and when it does not, it stops the server and removes its folder. A clean stop ends it first.
+
+    python -m grader.watchdog --owner 4242 --pidfile /tmp/grader-pg-x/postmaster.pid --remove /tmp/grader-pg-x
+    python -m grader.watchdog --owner 4242 --group 5151 --remove /tmp/grader-redis-y
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def start(
+    owner: int, *, pidfile: Path | None = None, group: int | None = None, remove: Path
+) -> subprocess.Popen[bytes]:
+    """The watchdog of one server, started detached (it must survive its owner's process group)."""
+    command = [sys.executable, "-m", "grader.watchdog", "--owner", str(owner), "--remove", str(remove)]
+    if pidfile is not None:
+        command += ["--pidfile", str(pidfile)]
+    if group is not None:
+        command += ["--group", str(group)]
+    return subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+
+
+def stop(watchdog: subprocess.Popen[bytes] | None) -> None:
+    """The owner stopped its server itself: the watchdog has nothing left to do."""
+    if watchdog is not None and watchdog.poll() is None:
+        watchdog.kill()
+        watchdog.wait()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie child of someone else still answers: read its state where /proc has it
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1] != "Z"
+    return True
+
+
+def _server_pid(pidfile: Path) -> int | None:
+    """The postmaster's pid: the first line of its postmaster.pid."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int(pidfile.read_text().splitlines()[0])
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="grader.watchdog", description=__doc__.splitlines()[0])
+    parser.add_argument("--owner", type=int, required=True)
+    parser.add_argument("--pidfile", type=Path, help="stop the process whose pid is this file's first line")
+    parser.add_argument("--group", type=int, help="stop this process group")
+    parser.add_argument("--remove", type=Path, required=True, help="the server's folder, removed after it stops")
+    args = parser.parse_args(argv)
+    while _alive(args.owner):
+        time.sleep(1)
+    server = _server_pid(args.pidfile) if args.pidfile else None
+    # PostgreSQL's fast shutdown (SIGINT) first, then SIGKILL for what is left
+    for sig, wait_s in ((signal.SIGINT, 10.0), (signal.SIGKILL, 2.0)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if server is not None:
+                os.kill(server, sig)
+            if args.group is not None:
+                os.killpg(args.group, sig)
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline and (
+            (server is not None and _alive(server)) or (args.group is not None and _group_alive(args.group))
+        ):
+            time.sleep(0.2)
+    shutil.rmtree(args.remove, ignore_errors=True)
+    return 0
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(main())
