@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -43,15 +44,22 @@ def stop(watchdog: subprocess.Popen[bytes] | None) -> None:
         watchdog.wait()
 
 
-def _alive(pid: int) -> bool:
+def _answers(send: Callable[[int, int], None], target: int) -> bool:
+    """Whether a process (``os.kill``) or a process group (``os.killpg``) exists: signal 0 tells."""
     try:
-        os.kill(pid, 0)
+        send(target, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    # a zombie child of someone else still answers: read its state where /proc has it
-    with contextlib.suppress(OSError):
+    return True
+
+
+def _alive(pid: int) -> bool:
+    if not _answers(os.kill, pid):
+        return False
+    # a zombie still answers: read its state where /proc has it
+    with contextlib.suppress(OSError, IndexError):
         return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1] != "Z"
     return True
 
@@ -82,21 +90,11 @@ def main(argv: list[str] | None = None) -> int:
                 os.killpg(args.group, sig)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline and (
-            (server is not None and _alive(server)) or (args.group is not None and _group_alive(args.group))
+            (server is not None and _alive(server)) or (args.group is not None and _answers(os.killpg, args.group))
         ):
             time.sleep(0.2)
     shutil.rmtree(args.remove, ignore_errors=True)
     return 0
-
-
-def _group_alive(group: int) -> bool:
-    try:
-        os.killpg(group, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 if __name__ == "__main__":
