@@ -4,7 +4,7 @@ PostgreSQL and Redis start as embedded servers (no Docker), then Airflow's api-s
 dag-processor, triggerer and two Celery workers bound to queues, all on the given DAG folder. The
 UI's address is printed; Ctrl-C stops every process, the servers included.
 
-    make airflow-cluster                      # lab 05's dags/ (lab 04's until lab 05 is released)
+    make airflow-cluster                      # lab 04's dags/; DAGS=labs/05_sensors_pools/dags for lab 05's
     uv run python -m grader.airflow_cluster --dags labs/04_airflow_dags/dags --executor LocalExecutor
 """
 

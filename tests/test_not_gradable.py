@@ -109,8 +109,13 @@ def test_unknown_lab_exits_2(tmp_path: Path) -> None:
 
 def test_lab_without_grader_exits_2(tmp_path: Path) -> None:
     """Asking for a lab whose grader has not landed says so instead of scoring 0."""
+    from grader.course import course
+
+    planned = [lab["id"] for lab in course()["labs"] if lab["status"] == "planned"]
+    if not planned:
+        pytest.skip("every lab of course.yml is graded")
     done = subprocess.run(
-        [sys.executable, "-m", "grader.cli", "check", "05", "--report", str(tmp_path)],
+        [sys.executable, "-m", "grader.cli", "check", planned[0][:2], "--report", str(tmp_path)],
         capture_output=True,
         text=True,
         check=False,
