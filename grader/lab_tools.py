@@ -81,17 +81,22 @@ def start_postgres(lab_dir: str | Path = ".") -> dict[str, object]:
     return conn
 
 
-def pg_sql(query: str):
-    """Run a query on the PostgreSQL server of start_postgres() and return a DataFrame."""
+def pg_sql(query: str, connection: dict[str, Any] | None = None):
+    """Run SQL on a PostgreSQL server (start_postgres()'s unless ``connection`` names another) and
+    return what it selects as a DataFrame (empty for a statement that selects nothing); committed."""
     import pandas as pd
     import psycopg2
 
-    if _postgres is None:
-        raise RuntimeError("start PostgreSQL first: start_postgres()")
-    con = psycopg2.connect(**_postgres.connection_kwargs())
+    if connection is None:
+        if _postgres is None:
+            raise RuntimeError("start PostgreSQL first: start_postgres()")
+        connection = _postgres.connection_kwargs()
+    con = psycopg2.connect(**connection)
     try:
-        with con.cursor() as cur:
+        with con, con.cursor() as cur:  # the connection's block commits
             cur.execute(query)
+            if cur.description is None:
+                return pd.DataFrame()
             return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
     finally:
         con.close()

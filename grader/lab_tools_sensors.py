@@ -17,6 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from grader.lab_tools import pg_sql
 from grader.lab_tools_airflow import draw_dag, load_dags
 from grader.sandbox.airflow.environment import airflow_environment
 from grader.sandbox.extensions.sensor_world import World, order_rows, world_connections
@@ -53,15 +54,7 @@ class SensorWorld:
         os.environ.update(world_connections(self.landing, self.postgres))
 
     def sql(self, query: str):
-        import pandas as pd
-        import psycopg2
-
-        with psycopg2.connect(**self.postgres) as conn, conn.cursor() as cur:
-            cur.execute(query)
-            rows = cur.fetchall() if cur.description else []
-            columns = [c.name for c in cur.description or []]
-        conn.close()
-        return pd.DataFrame(rows, columns=columns)
+        return pg_sql(query, self.postgres)
 
     def stop(self) -> None:
         """Stop the HTTP server and PostgreSQL (the notebook's last cell calls it)."""
@@ -155,7 +148,7 @@ def run_dag(
             (
                 task_id,
                 t["state"],
-                t["reschedules"],
+                len(t["reschedules"]),
                 (t["trigger"] or "").rsplit(".", 1)[-1],
                 str(t["xcom"].get("return_value", ""))[:60],
                 (t.get("error") or "")[:90],
@@ -195,7 +188,7 @@ def draw_timeline(table: Any, out: str | Path | None = None):
         print("no task of this run started: nothing to draw")
         return None
     assert result is not None
-    pokes = _reschedules(table.attrs["dag_id"], result["logical_date"])
+    pokes = {k: t["reschedules"] for k, t in tasks}
     # a rescheduled sensor's start_date is its last poke's: its wait began with its first poke
     began = {k: min([t["start"], *pokes.get(k, [])]) for k, t in tasks}
     tasks.sort(key=lambda item: began[item[0]])
@@ -236,28 +229,6 @@ def draw_timeline(table: Any, out: str | Path | None = None):
     if out is not None:
         fig.savefig(out, dpi=110)
     return fig
-
-
-def _reschedules(dag_id: str, logical_date: str) -> dict[str, list[str]]:
-    """When each task's reschedules happened: the task_reschedule rows of the run."""
-    import pendulum
-    from airflow.models.dagrun import DagRun
-    from airflow.models.taskinstance import TaskInstance
-    from airflow.models.taskreschedule import TaskReschedule
-    from airflow.utils.session import create_session
-    from sqlalchemy import select
-
-    found: dict[str, list[str]] = {}
-    with create_session() as session:
-        query = (
-            select(TaskInstance.task_id, TaskReschedule.start_date)
-            .join(TaskReschedule, TaskReschedule.ti_id == TaskInstance.id)
-            .join(DagRun, (DagRun.dag_id == TaskInstance.dag_id) & (DagRun.run_id == TaskInstance.run_id))
-            .where(DagRun.dag_id == dag_id, DagRun.logical_date == pendulum.parse(logical_date))
-        )
-        for task_id, poked in session.execute(query):
-            found.setdefault(task_id, []).append(poked.isoformat())
-    return found
 
 
 def render_pods(

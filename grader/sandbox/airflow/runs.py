@@ -179,15 +179,18 @@ def _task_errors() -> Any:
 
 
 def _waits(session: Any, ti: Any) -> dict[str, Any]:
-    """How a task waited: its reschedules (a sensor in reschedule mode gives its slot back between
-    pokes, one task_reschedule row each) and the trigger it deferred to (a deferrable operator)."""
+    """How a task waited: when it was rescheduled (a sensor in reschedule mode gives its slot back
+    after each poke that is not done, one task_reschedule row each, stamped with that poke's start)
+    and the trigger it deferred to (a deferrable operator)."""
     from airflow.models.taskreschedule import TaskReschedule
     from airflow.models.trigger import Trigger
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
-    reschedules = session.scalar(select(func.count()).select_from(TaskReschedule).where(TaskReschedule.ti_id == ti.id))
+    pokes = session.scalars(
+        select(TaskReschedule.start_date).where(TaskReschedule.ti_id == ti.id).order_by(TaskReschedule.id)
+    ).all()
     trigger = session.get(Trigger, ti.trigger_id) if ti.trigger_id else None
-    return {"reschedules": reschedules or 0, "trigger": trigger.classpath if trigger else None}
+    return {"reschedules": [p.isoformat() for p in pokes], "trigger": trigger.classpath if trigger else None}
 
 
 def fresh_notifiers(dag: Any) -> None:

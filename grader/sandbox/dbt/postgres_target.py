@@ -61,7 +61,7 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
     wait_for(server, timeout_s=float(target.get("connect_timeout_s", 90)))
     result["stage"] = "load"
     start = time.monotonic()
-    load_postgres(_psycopg2_kwargs(server), Path(plan["work_dir"]) / "data" / "raw")
+    load_postgres(psycopg2_kwargs(server), Path(plan["work_dir"]) / "data" / "raw")
     result["load_s"] = round(time.monotonic() - start, 2)
 
     profiles = work / "profiles"
@@ -99,7 +99,7 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
     for batch in batches:
         result["stage"] = f"batch {batch['batch']}"
         load_postgres(
-            _psycopg2_kwargs(server),
+            psycopg2_kwargs(server),
             Path(plan["work_dir"]) / "data" / batch["batch"],
             append=not batch.get("replace"),
             keep_views=True,
@@ -121,7 +121,7 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
     result["tables"] = {}
     import psycopg2
 
-    con = psycopg2.connect(**_psycopg2_kwargs(server))
+    con = psycopg2.connect(**psycopg2_kwargs(server))
     try:
         for name in target["compare"]:
             unique_id, relation = relations.get(name, ("", ""))
@@ -140,7 +140,7 @@ def build(plan: dict[str, Any], result: dict[str, Any]) -> None:
     for hook in target.get("after_build", []):
         result["stage"] = hook
         module, function = hook.split(":")
-        getattr(importlib.import_module(module), function)(plan, work, _psycopg2_kwargs(server), result)
+        getattr(importlib.import_module(module), function)(plan, work, psycopg2_kwargs(server), result)
 
     result["ok"] = True
     result["stage"] = "done"
@@ -153,7 +153,7 @@ def wait_for(server: dict[str, Any], timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            psycopg2.connect(**_psycopg2_kwargs(server), connect_timeout=3).close()
+            psycopg2.connect(**psycopg2_kwargs(server), connect_timeout=3).close()
             return
         except psycopg2.OperationalError as exc:
             if time.monotonic() > deadline:
@@ -163,7 +163,8 @@ def wait_for(server: dict[str, Any], timeout_s: float) -> None:
             time.sleep(0.3)
 
 
-def _psycopg2_kwargs(server: dict[str, Any]) -> dict[str, Any]:
+def psycopg2_kwargs(server: dict[str, Any]) -> dict[str, Any]:
+    """What psycopg2.connect takes from a server's settings (the plan may carry more keys)."""
     return {k: server[k] for k in ("host", "port", "user", "password", "dbname")}
 
 

@@ -79,8 +79,9 @@ class World:
             return
         import psycopg2
 
-        keys = ("host", "port", "user", "password", "dbname")
-        with psycopg2.connect(**{k: self.postgres[k] for k in keys}, connect_timeout=10) as conn, conn.cursor() as cur:
+        from grader.sandbox.dbt.postgres_target import psycopg2_kwargs
+
+        with psycopg2.connect(**psycopg2_kwargs(self.postgres), connect_timeout=10) as conn, conn.cursor() as cur:
             cur.execute(sql)
         conn.close()
 

@@ -129,17 +129,18 @@ def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:
 
 
 def _supplier_api(standin: StandIn, path: str, authorized: bool) -> tuple[int, Any]:
+    health = path.split("?")[0].rstrip("/") == "/health"
     with standin._lock:
         polls, script = standin.health_polls, standin.health
-        if path.split("?")[0].rstrip("/") == "/health":
-            standin.health_polls += 1
-    if path.split("?")[0].rstrip("/") == "/health":
+        standin.health_polls += health
+    if health:
         answer = script[min(polls, len(script) - 1)]
         return (int(answer), {"error": "not up yet"}) if answer.isdigit() else (200, {"status": answer})
     if not path.startswith("/suppliers"):
         return 404, {"error": "no such endpoint"}
-    last_answer = script[min(polls, len(script)) - 1] if polls else script[0]
-    if standin.mode == "down" or last_answer != "ready":
+    # ready once /health has said so (before the first poll: if the script starts ready)
+    said = script[min(max(polls - 1, 0), len(script) - 1)]
+    if standin.mode == "down" or said != "ready":
         return 503, {"error": "supplier API unavailable"}
     if not authorized:
         return 401, {"error": "missing or wrong bearer token"}
