@@ -9,14 +9,19 @@ the stand-in supplier API, an embedded PostgreSQL control table. The plain runs 
 is ready from the start (the files there, the API ready, the row complete: the sensors' 60 s and
 2-minute intervals would otherwise be waited out), so the grader's deliberate waits (a file
 landing after 3 s, an API that needs six polls, a row complete after 4 s, a cut-off 5 s ahead)
-count against it. Then `airflow kubernetes generate-dag-yaml` for the pods. The grader does more
-in its time (parses, lints, pokes the custom sensor, reads every task's state, XComs, reschedules
-and triggers). Also printed: the grader's peak memory, the PSS of its whole process tree.
+count against it. Then `airflow kubernetes generate-dag-yaml` for the pods. Part two the plain
+way: the same Celery deployment started bare (PostgreSQL, Redis, api-server, scheduler,
+dag-processor, triggerer, two workers), the three contention DAGs triggered over REST and waited
+for, then the export, whose worker is killed once it runs, waited for. The grader does more in
+its time (parses, lints, pokes the custom sensor, reads every task's state, XComs, reschedules and
+triggers, holds the pool until every call waits, reads every try). Also printed: the grader's peak
+memory, the PSS of its whole process tree, and its cluster step's own duration.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import statistics
@@ -93,27 +98,80 @@ def time_plain(env: dict[str, str], world: World, tmp: Path) -> float:
     return time.perf_counter() - start
 
 
-def time_grader(tmp: Path) -> tuple[float, int]:
+def time_plain_cluster(tmp: Path) -> float:
+    """Part two's runs on a bare deployment: trigger, wait, kill the export's worker, wait."""
+    from grader.airflow_cluster import embedded_services
+    from grader.airflow_schema import metadata_schema_sql
+    from grader.labs.lab05_sensors_pools.probes import CLUSTER_ENV, CLUSTER_SETTINGS, EXPORT, cluster
+    from grader.sandbox.airflow.cluster import AirflowCluster, ClusterSpec
+
+    schema = metadata_schema_sql()
+    dags = tmp / "cluster_dags"
+    dags.mkdir(parents=True)
+    for phase in cluster()["phases"]:
+        for dag_id in phase["trigger"]:
+            name = f"{dag_id}.py"
+            (dags / name).write_text((LAB / "dags" / name).read_text())
+    (tmp / "pools.json").write_text((LAB / "pools.json").read_text())
+    os.environ.update({**CLUSTER_ENV, "PYTHONPATH": str(LAB)})
+    start = time.perf_counter()
+    with (
+        embedded_services() as (pg, broker),
+        AirflowCluster(
+            tmp / "cluster",
+            dags,
+            LAB / "plugins",
+            postgres=pg,
+            redis=broker,
+            spec=ClusterSpec(settings=CLUSTER_SETTINGS),
+            schema_sql=schema,
+        ) as bare,
+    ):
+        bare.airflow("pools", "import", str(tmp / "pools.json"))
+        for phase in cluster()["phases"]:
+            bare.wait_for_dags(phase["trigger"])
+            started = {dag_id: bare.trigger(dag_id) for dag_id in phase["trigger"]}
+            victim = None
+            while True:
+                states = {d: bare.api("GET", f"/api/v2/dags/{d}/dagRuns/{r}")[1]["state"] for d, r in started.items()}
+                if EXPORT[0] in started and victim is None:
+                    path = f"/api/v2/dags/{EXPORT[0]}/dagRuns/{started[EXPORT[0]]}/taskInstances/{EXPORT[1]}"
+                    ti = bare.api("GET", path)[1]
+                    if ti.get("state") == "running" and ti.get("hostname") in bare.components:
+                        time.sleep(1.0)
+                        victim = ti["hostname"]
+                        bare.kill(victim)
+                if all(state in ("success", "failed") for state in states.values()):
+                    break
+                time.sleep(0.5)
+    return time.perf_counter() - start
+
+
+def time_grader(tmp: Path) -> tuple[float, int, float]:
     start = time.perf_counter()
     command = [str(BIN / "grader"), "check", "05", "--workspace", str(REPO_ROOT / "solutions")]
     with PeakPss(os.getpid(), []) as memory:
         done = subprocess.run([*command, "--report", str(tmp / "reports")], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"grader check 05 failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
-    return time.perf_counter() - start, memory.peak
+    report = json.loads((tmp / "reports" / "05_sensors_pools" / "report.json").read_text())
+    step = next((s["duration_s"] for s in report.get("steps", []) if s["name"] == "cluster_runs"), float("nan"))
+    return time.perf_counter() - start, memory.peak, step
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    plain, graded, peaks = [], [], []
+    plain, graded, peaks, cluster_plain, cluster_graded = [], [], [], [], []
     with tempfile.TemporaryDirectory(prefix="bench05-") as name:
         tmp = Path(name)
         for round_ in range(1, args.repeat + 1):
-            seconds, peak = time_grader(tmp)  # first, alone: the plain runs' PostgreSQL is not in its tree
+            seconds, peak, step = time_grader(tmp)  # first, alone: the plain runs' PostgreSQL is not in its tree
             graded.append(seconds)
             peaks.append(peak)
+            cluster_graded.append(step)
+            cluster_plain.append(time_plain_cluster(tmp / f"round{round_}" / "bare"))
             with EmbeddedPostgres() as pg:
                 standin = StandIn([{"supplier_id": i} for i in range(1, 8)])
                 env = plain_env(tmp / f"round{round_}", standin, pg.connection_kwargs())
@@ -121,15 +179,19 @@ def main() -> int:
                 world = World(tmp / f"round{round_}" / "landing", standin.remote(), pg.connection_kwargs())
                 plain.append(time_plain(env, world, tmp / f"round{round_}"))
                 standin.close()
+            plain[-1] += cluster_plain[-1]
             print(
-                f"round {round_}: {len(runs())} x `airflow dags test` + generate-dag-yaml {plain[-1]:.1f}s | "
-                f"grader check 05 {graded[-1]:.1f}s, peak {peak / 2**20:.0f} MB PSS",
+                f"round {round_}: {len(runs())} x `airflow dags test` + generate-dag-yaml + the bare Celery "
+                f"runs {plain[-1]:.1f}s (of which Celery {cluster_plain[-1]:.1f}s) | grader check 05 "
+                f"{graded[-1]:.1f}s (its cluster step {cluster_graded[-1]:.1f}s), peak {peak / 2**20:.0f} MB PSS",
                 flush=True,
             )
     p, g = statistics.median(plain), statistics.median(graded)
+    cp, cg = statistics.median(cluster_plain), statistics.median(cluster_graded)
     print(
         f"\nmedian of {args.repeat}: the plain way {p:.1f}s | `grader check 05 --workspace solutions` {g:.1f}s | "
-        f"ratio {g / p:.2f}x | peak memory {max(peaks) / 2**20:.0f} MB PSS (the grader's process tree)"
+        f"ratio {g / p:.2f}x | part two alone: bare Celery {cp:.1f}s, the grader's cluster step {cg:.1f}s "
+        f"({cg / cp:.2f}x) | peak memory {max(peaks) / 2**20:.0f} MB PSS (the grader's process tree)"
     )
     return 0
 

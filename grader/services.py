@@ -30,8 +30,8 @@ from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
 from testcontainers.core.wait_strategies import LogMessageWaitStrategy
 
-from grader import watchdog
 from grader.config import ContainerSettings, cache_root, container_labels, settings
+from grader.sandbox import watchdog
 from grader.sandbox.network import free_port
 
 

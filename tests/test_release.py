@@ -69,3 +69,16 @@ def test_released_notebook_hides_the_quiz_answers() -> None:
     quiz = [c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "quiz_cloud_vs_core"]
     assert len(quiz) == 1
     assert "answers =" not in "".join(quiz[0]["source"])
+
+
+def test_a_starter_twin_replaces_its_solution_file(tmp_path) -> None:
+    """A file that cannot hold markers (JSON) is released from its ``.starter`` twin, under the solution's name."""
+    from grader.release.release import release_lab
+
+    solution = tmp_path / "solution"
+    solution.mkdir()
+    (solution / "pools.json").write_text('{"supplier_api": {"slots": 1, "description": "one call at a time"}}')
+    (solution / "pools.starter.json").write_text("{}")
+    release_lab(solution, tmp_path / "lab")
+    assert sorted(p.name for p in (tmp_path / "lab").iterdir()) == ["pools.json"]
+    assert (tmp_path / "lab" / "pools.json").read_text() == "{}"

@@ -40,6 +40,21 @@ class AirflowArtifacts(JobArtifacts):
     def backfill(self) -> dict[str, Any]:
         return self._load("backfill.json", "your backfill command to be run")
 
+    @cached_property
+    def cluster(self) -> dict[str, Any]:
+        """Lab 05's runs on the Celery deployment (celery_cluster): pools read, phases, tries."""
+        return self._load("cluster.json", "the DAGs to be run on the Celery deployment")
+
+    def cluster_phase(self, phase_id: str) -> dict[str, Any]:
+        found = self.cluster
+        if found.get("skipped") or found.get("error") or found.get("missing_dags"):
+            why = found.get("skipped") or found.get("error") or f"DAGs never parsed: {found.get('missing_dags')}"
+            raise MissingArtifact(f"the Celery deployment's {phase_id} runs", why)
+        phase = found.get("phases", {}).get(phase_id)
+        if phase is None:
+            raise MissingArtifact(f"the Celery deployment's {phase_id} runs", "they never ran")
+        return phase
+
     def dag(self, dag_id: str) -> dict[str, Any]:
         found = self.parsed["dags"].get(dag_id)
         if found is None:

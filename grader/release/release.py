@@ -1,4 +1,8 @@
-"""Write labs/ from solutions/: copy files, strip solution regions, release notebooks."""
+"""Write labs/ from solutions/: copy files, strip solution regions, release notebooks.
+
+A file that cannot hold solution markers (JSON has no comments) has a starter twin beside it:
+``pools.starter.json`` is released as ``pools.json``, in place of the solution's ``pools.json``.
+"""
 
 from __future__ import annotations
 
@@ -30,15 +34,26 @@ def _ignored(path: Path, root: Path) -> bool:
     return any(p in IGNORED_NAMES for p in parts) or path.suffix in IGNORED_SUFFIXES
 
 
+STARTER_TWIN = ".starter"
+
+
+def _starter_name(path: Path) -> Path | None:
+    """``pools.starter.json`` -> ``pools.json``: the name a starter twin is released under."""
+    stem = Path(path.stem)
+    return path.with_name(stem.stem + path.suffix) if stem.suffix == STARTER_TWIN else None
+
+
 def release_lab(solution_dir: Path, lab_dir: Path) -> list[Path]:
     """Release one lab; returns the files written."""
     if lab_dir.exists():
         shutil.rmtree(lab_dir)
     written: list[Path] = []
-    for source in sorted(p for p in solution_dir.rglob("*") if p.is_file()):
-        if _ignored(source, solution_dir):
+    sources = sorted(p for p in solution_dir.rglob("*") if p.is_file())
+    replaced = {twin for p in sources if (twin := _starter_name(p)) is not None}
+    for source in sources:
+        if _ignored(source, solution_dir) or source in replaced:
             continue
-        target = lab_dir / source.relative_to(solution_dir)
+        target = lab_dir / (_starter_name(source) or source).relative_to(solution_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".ipynb":
             release_notebook(source, target)

@@ -11,6 +11,7 @@ from typing import Any
 
 from grader.artifacts.airflow import AirflowArtifacts
 from grader.checks import check, expect
+from grader.labs.lab05_sensors_pools.probes import EXPORT, STORE_TASKS, SUPPLIER_POOL, SUPPLIER_TASKS
 from grader.model import Tier
 
 
@@ -152,4 +153,86 @@ def cutoff_sensor_is_deferrable(a: AirflowArtifacts) -> None:
         and tasks.get("build_report", {}).get("upstream") == ["wait_for_landing"],
         expected="wait_for_cutoff >> wait_for_landing >> build_report",
         found={t: tasks[t]["upstream"] for t in ("wait_for_landing", "build_report") if t in tasks},
+    )
+
+
+# --- part two: pools, priorities, parallelism, queues, retries (what the Celery runs then show) ---
+
+
+def _part_two_task(a: AirflowArtifacts, dag_id: str, task_id: str) -> dict[str, Any]:
+    task: dict[str, Any] = a.tasks(dag_id).get(task_id) or {}
+    expect(bool(task), expected=f"a task {task_id} in {dag_id}", found=sorted(a.tasks(dag_id)) or "no tasks")
+    return task
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["pool.pools"])
+def supplier_calls_share_a_one_slot_pool(a: AirflowArtifacts) -> None:
+    """pools.json defines supplier_api with 1 slot, and the four supplier calls of both refresh DAGs use it."""
+    pool = a.cluster.get("pools", {}).get(SUPPLIER_POOL)
+    expect(
+        pool is not None and pool.get("slots") == 1,
+        expected=f"pools.json to define {SUPPLIER_POOL} with slots 1 (and a description)",
+        found=pool or {"pools": sorted(a.cluster.get("pools", {})), "problems": a.cluster.get("pool_problems")},
+        hint="airflow pools import reads a JSON object: pool name -> {slots, description, include_deferred}",
+    )
+    pools = {t: _part_two_task(a, d, t)["pool"] for d, ids in SUPPLIER_TASKS.items() for t in ids}
+    expect(
+        set(pools.values()) == {SUPPLIER_POOL},
+        expected=f"every supplier call in the pool {SUPPLIER_POOL}",
+        found=pools,
+        hint="a task without pool= runs in default_pool (128 slots): nothing stops two calls at once",
+    )
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["pool.priority"])
+def promotions_call_is_weighted_first(a: AirflowArtifacts) -> None:
+    """refresh_promotions has priority_weight 10 and weight_rule absolute."""
+    settings = _part_two_task(a, "fernhill_price_refresh", "refresh_promotions")["settings"]
+    found = {k: settings.get(k) for k in ("priority_weight", "weight_rule")}
+    expect(
+        found == {"priority_weight": 10, "weight_rule": "absolute"},
+        expected="refresh_promotions: priority_weight 10, weight_rule 'absolute'",
+        found=found,
+        hint="with the default weight_rule downstream a task's weight is its own plus all its downstream tasks'",
+    )
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["pool.parallelism"])
+def store_reports_limit_their_runs_and_tasks(a: AirflowArtifacts) -> None:
+    """fernhill_store_reports: one task per store, max_active_tasks 2, max_active_runs 1."""
+    dag = a.dag("fernhill_store_reports")
+    found = {
+        "tasks": sorted(a.tasks("fernhill_store_reports")),
+        "max_active_tasks": dag.get("max_active_tasks"),
+        "max_active_runs": dag.get("max_active_runs"),
+    }
+    want = {"tasks": sorted(STORE_TASKS), "max_active_tasks": 2, "max_active_runs": 1}
+    expect(
+        found == want,
+        expected=str(want),
+        found=found,
+        hint="Airflow 3 counts max_active_tasks per DAG run; its default is [core] max_active_tasks_per_dag "
+        "(once dag_concurrency, which Airflow 3 no longer reads)",
+    )
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["q.queues"])
+def index_rebuild_is_sent_to_the_heavy_queue(a: AirflowArtifacts) -> None:
+    """rebuild_stock_index has queue heavy and takes refresh_stock's answer."""
+    task = _part_two_task(a, "fernhill_stock_refresh", "rebuild_stock_index")
+    found = {"queue": task["queue"], "upstream": task["upstream"]}
+    want = {"queue": "heavy", "upstream": ["refresh_stock"]}
+    expect(found == want, expected=str(want), found=found, hint="queue= on the task (or @task(queue=...))")
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["q.worker_failure"])
+def export_is_retried_twice_five_seconds_apart(a: AirflowArtifacts) -> None:
+    """export_nightly has retries 2 and retry_delay 5 s (a timedelta or a number of seconds alike)."""
+    task = _part_two_task(a, *EXPORT)
+    found = {"retries": task["retries"], "retry_delay": task.get("retry_delay")}
+    expect(
+        task["retries"] == 2 and _seconds(task.get("retry_delay")) == 5,
+        expected="retries 2, retry_delay 5 s",
+        found=found,
+        hint="a task whose worker is lost fails when its heartbeats stop; only a retry runs it again",
     )

@@ -1,5 +1,7 @@
 """Lab 05, integration tier: the DAGs run for real (dag.test()) while the world they wait for
-changes: files landing late, a service warming up, a row turning complete, another DAG's run."""
+changes: files landing late, a service warming up, a row turning complete, another DAG's run.
+Part two's DAGs run on the Celery deployment, where the scheduler decides who waits for a pool
+slot, who goes first and how many run at once."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from typing import Any
 
 from grader.artifacts.airflow import AirflowArtifacts
 from grader.checks import check, expect
-from grader.labs.lab05_sensors_pools.probes import DAY, HEALTH, SUPPLIERS
+from grader.labs.lab05_sensors_pools import timeline
+from grader.labs.lab05_sensors_pools.probes import DAY, HEALTH, STORE_TASKS, SUPPLIERS
 from grader.model import Tier
 
 
@@ -158,4 +161,67 @@ def cutoff_defers_to_a_trigger(a: AirflowArtifacts) -> None:
         ended is not None and ended >= want,
         expected=f"wait_for_cutoff to end at or after {want.isoformat()}",
         found=task.get("end"),
+    )
+
+
+# --- part two, on the Celery deployment: the scheduler's decisions, read from the metadata DB ---
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["pool.pools"])
+def supplier_calls_never_overlap(a: AirflowArtifacts) -> None:
+    """The four supplier calls of two DAGs, triggered together, succeed one after another: never two at once."""
+    calls = timeline.supplier_calls(a.cluster_phase("contention"))
+    found = {t: f"{ti['state']} in {ti.get('pool')}, {timeline.clock(ti)}" for t, ti in calls.items()}
+    expect(
+        all(ti["state"] == "success" for ti in calls.values()) and timeline.most_at_once(list(calls.values())) == 1,
+        expected="every supplier call a success, at most one running at any moment",
+        found={"at most at once": timeline.most_at_once(list(calls.values())), **found},
+        hint="a pool caps the running tasks of every DAG that uses it; its slots are the cap",
+    )
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["pool.priority"])
+def promotions_call_is_served_first(a: AirflowArtifacts) -> None:
+    """With every call waiting for the pool, refresh_promotions (weight 10 in the metadata DB) starts first."""
+    calls = timeline.supplier_calls(a.cluster_phase("contention"))
+    promotions = calls["refresh_promotions"]
+    weights = {t: ti.get("priority_weight") for t, ti in calls.items()}
+    expect(
+        promotions.get("priority_weight") == 10,
+        expected="refresh_promotions's priority_weight 10 in the metadata DB (absolute: its own weight alone)",
+        found=weights,
+        hint="weight_rule downstream adds publish_promotions's weight: 11",
+    )
+    if timeline.most_at_once(list(calls.values())) == 1:  # one slot: the order is the scheduler's choice alone
+        order = sorted((s[0], t) for t, ti in calls.items() if (s := timeline.interval(ti)))
+        expect(
+            bool(order) and order[0][1] == "refresh_promotions",
+            expected="refresh_promotions to start before the other supplier calls",
+            found=[f"{t} {timeline.clock(calls[t])}" for _, t in order],
+            hint="among tasks waiting for the same pool, the scheduler takes the highest priority_weight first",
+        )
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["pool.parallelism"])
+def at_most_two_store_reports_at_once(a: AirflowArtifacts) -> None:
+    """The four store reports succeed with never more than two running, though four worker slots are free."""
+    phase = a.cluster_phase("contention")
+    reports = {t: timeline.task(phase, "fernhill_store_reports", t) for t in STORE_TASKS}
+    peak = timeline.most_at_once(list(reports.values()))
+    expect(
+        all(ti["state"] == "success" for ti in reports.values()) and 1 <= peak <= 2,
+        expected="every store report a success, at most 2 running at any moment",
+        found={"at most at once": peak, **{t: f"{ti['state']}, {timeline.clock(ti)}" for t, ti in reports.items()}},
+        hint="max_active_tasks caps one run's running and queued tasks; the two workers have 4 slots in all",
+    )
+
+
+@check(tier=Tier.INTEGRATION, points=1, concepts=["q.queues"])
+def index_rebuild_is_queued_on_heavy(a: AirflowArtifacts) -> None:
+    """rebuild_stock_index reaches the Celery queue heavy (task_instance.queue) and succeeds there."""
+    rebuild = timeline.task(a.cluster_phase("contention"), "fernhill_stock_refresh", "rebuild_stock_index")
+    expect(
+        rebuild["state"] == "success" and rebuild.get("queue") == "heavy",
+        expected="rebuild_stock_index: success, queue 'heavy'",
+        found={k: rebuild.get(k) for k in ("state", "queue", "hostname")},
     )

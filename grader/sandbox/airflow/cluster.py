@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.sandbox import watchdog
 from grader.sandbox.airflow.environment import airflow_environment
 from grader.sandbox.network import free_port
 
@@ -64,6 +65,8 @@ class ClusterSpec:
     # both serve `default`, so either can take over the other's work; only worker-2 takes `heavy`
     workers: tuple[Worker, ...] = (Worker("worker-1", ("default",)), Worker("worker-2", ("default", "heavy")))
     settings: dict[str, str] = field(default_factory=dict)  # extra AIRFLOW__* variables
+    # the triggerer runs deferred tasks' triggers: a deployment without deferrable tasks may leave it out
+    roles: tuple[str, ...] = ("api-server", "scheduler", "dag-processor", "triggerer")
 
 
 def database_url(postgres: dict[str, Any], driver: str = "psycopg2") -> str:
@@ -121,6 +124,7 @@ class Component:
     env: dict[str, str]
     log: Path
     proc: subprocess.Popen[bytes] | None = None
+    watchdog: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         with self.log.open("ab") as log:
@@ -132,6 +136,9 @@ class Component:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own group: stopped with every task it forked
             )
+        # a session of its own escapes the owner's process group: if the owner is killed (a grading
+        # job past its time limit), the watchdog still stops the component's group
+        self.watchdog = watchdog.start(os.getpid(), group=self.proc.pid)
 
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -144,6 +151,7 @@ class Component:
             os.killpg(self.proc.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
+        watchdog.stop(self.watchdog)
 
     def stop(self, grace_s: float = 5.0) -> None:
         if self.proc is None:
@@ -182,6 +190,10 @@ class RestApi:
 
 class ClusterFailed(RuntimeError):
     """A component did not start or died: the message quotes the end of its log."""
+
+    def __init__(self, message: str, component: str | None = None) -> None:
+        super().__init__(message)
+        self.component = component  # the one that stopped, when one did
 
 
 class AirflowCluster:
@@ -251,8 +263,7 @@ class AirflowCluster:
         self.timings["migrate_s"] = round(time.monotonic() - began, 1)
         if created.returncode != 0:
             raise ClusterFailed(f"creating the metadata DB failed: {_last_lines(created.stdout + created.stderr)}")
-        roles = ["api-server", "scheduler", "dag-processor", "triggerer"]
-        for role in roles:
+        for role in self.spec.roles:
             args = [role, "--port", str(self.api_port)] if role == "api-server" else [role]
             self._add(role, args, {"AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port())})
         if self.spec.executor == "CeleryExecutor":
@@ -306,7 +317,7 @@ class AirflowCluster:
         """ClusterFailed when a component stopped that was not killed on purpose (``kill``)."""
         for component in self.components.values():
             if not component.running() and component.proc is not None and component.name not in self.lost:
-                raise ClusterFailed(f"{component.name} stopped: {self.log_tail(component.name)}")
+                raise ClusterFailed(f"{component.name} stopped: {self.log_tail(component.name)}", component.name)
 
     def log_tail(self, name: str) -> str:
         path = self.home / "logs" / f"{name}.log"

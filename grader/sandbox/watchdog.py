@@ -1,12 +1,13 @@
 """Stop a server when the process that started it is gone without stopping it.
 
-An embedded PostgreSQL or Redis outlives its owner when the owner is killed (a notebook kernel
-restarted, a grading stopped with SIGKILL): no ``atexit`` runs. The owner starts this small process
-beside each server, in a session of its own; it checks every second whether the owner still lives,
-and when it does not, it stops the server and removes its folder. A clean stop ends it first.
+An embedded PostgreSQL or Redis, or a component of lab 05's Airflow cluster, outlives its owner
+when the owner is killed (a notebook kernel restarted, a grading stopped with SIGKILL): no
+``atexit`` runs. The owner starts this small process beside each server, in a session of its
+own; it checks every second whether the owner still lives, and when it does not, it stops the
+server (or the component's process group) and removes its folder. A clean stop ends it first.
 
-    python -m grader.watchdog --owner 4242 --pidfile /tmp/grader-pg-x/postmaster.pid --remove /tmp/grader-pg-x
-    python -m grader.watchdog --owner 4242 --group 5151 --remove /tmp/grader-redis-y
+    python -m grader.sandbox.watchdog --owner 4242 --pidfile /tmp/grader-pg-x/postmaster.pid --remove /tmp/grader-pg-x
+    python -m grader.sandbox.watchdog --owner 4242 --group 5151 --remove /tmp/grader-redis-y
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from pathlib import Path
 
 
 def start(
-    owner: int, *, pidfile: Path | None = None, group: int | None = None, remove: Path
+    owner: int, *, pidfile: Path | None = None, group: int | None = None, remove: Path | None = None
 ) -> subprocess.Popen[bytes]:
     """The watchdog of one server, started detached (it must survive its owner's process group)."""
-    command = [sys.executable, "-m", "grader.watchdog", "--owner", str(owner), "--remove", str(remove)]
+    command = [sys.executable, "-m", "grader.sandbox.watchdog", "--owner", str(owner)]
+    if remove is not None:
+        command += ["--remove", str(remove)]
     if pidfile is not None:
         command += ["--pidfile", str(pidfile)]
     if group is not None:
@@ -72,11 +75,11 @@ def _server_pid(pidfile: Path) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="grader.watchdog", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="grader.sandbox.watchdog", description=__doc__.splitlines()[0])
     parser.add_argument("--owner", type=int, required=True)
     parser.add_argument("--pidfile", type=Path, help="stop the process whose pid is this file's first line")
     parser.add_argument("--group", type=int, help="stop this process group")
-    parser.add_argument("--remove", type=Path, required=True, help="the server's folder, removed after it stops")
+    parser.add_argument("--remove", type=Path, help="the server's folder, removed after it stops")
     args = parser.parse_args(argv)
     while _alive(args.owner):
         time.sleep(1)
@@ -93,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             (server is not None and _alive(server)) or (args.group is not None and _answers(os.killpg, args.group))
         ):
             time.sleep(0.2)
-    shutil.rmtree(args.remove, ignore_errors=True)
+    if args.remove is not None:
+        shutil.rmtree(args.remove, ignore_errors=True)
     return 0
 
 

@@ -1,0 +1,89 @@
+"""Lab 05's Celery step, the parts that need no deployment: the pools file read as `airflow pools import`
+reads it, and task instances turned into "how many at once"."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+
+from grader.labs.lab05_sensors_pools.timeline import most_at_once
+from grader.sandbox.extensions.celery_cluster import read_pools
+
+
+def test_pools_need_slots_and_a_description_as_the_cli_asks(tmp_path: Path) -> None:
+    """An entry without slots or description is refused, the others imported; no file or no JSON is said."""
+    path = tmp_path / "pools.json"
+    assert read_pools(path) == ({}, ["no pools.json: the pools are not defined"])
+    path.write_text("{not json")
+    assert read_pools(path)[1][0].startswith("pools.json is not JSON")
+    path.write_text(json.dumps({"supplier_api": {"slots": 1, "description": "d"}, "warehouse": {"slots": 2}}))
+    pools, problems = read_pools(path)
+    assert pools == {"supplier_api": {"slots": 1, "description": "d"}}
+    assert problems == ["pool warehouse: airflow pools import needs both slots and description"]
+
+
+def _ti(start: str, end: str) -> dict[str, str]:
+    return {"start": f"2026-01-01T00:00:{start}+00:00", "end": f"2026-01-01T00:00:{end}+00:00"}
+
+
+def test_one_ending_as_the_next_starts_is_not_two_at_once() -> None:
+    """Back to back is one at a time; a tenth of a second of overlap is two; a task that never ran counts for none."""
+    assert most_at_once([_ti("01.0", "02.0"), _ti("02.0", "03.0")]) == 1
+    assert most_at_once([_ti("01.0", "02.1"), _ti("02.0", "03.0"), _ti("02.05", "02.5")]) == 3
+    assert most_at_once([_ti("01.0", "02.0"), {"state": "scheduled", "start": None, "end": None}]) == 1
+    assert most_at_once([]) == 0
+
+
+OWNER = """
+import sys, time
+from pathlib import Path
+from grader.airflow_cluster import embedded_services
+from grader.airflow_schema import metadata_schema_sql
+from grader.sandbox.airflow.cluster import AirflowCluster, ClusterSpec, Worker
+
+home = Path(sys.argv[1])
+spec = ClusterSpec(workers=(Worker("worker-1"),), roles=("api-server",))
+with embedded_services() as (pg, broker):
+    cluster = AirflowCluster(home, home / "dags", home / "plugins", postgres=pg, redis=broker, spec=spec)
+    cluster.start(schema_sql=metadata_schema_sql())
+    print(" ".join(str(c.proc.pid) for c in cluster.components.values()), pg["host"], flush=True)
+    time.sleep(600)  # killed here, as a grading job past its time limit is
+"""
+
+
+@pytest.mark.slow
+def test_a_killed_owner_leaves_no_component_or_server(tmp_path: Path) -> None:
+    """The job running the cluster is killed with its process group: the api-server, the Celery worker
+    (each in a session of its own), PostgreSQL and Redis are all stopped by their watchdogs."""
+    home = tmp_path / "cluster"
+    (home / "dags").mkdir(parents=True)
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER, str(home)], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    assert owner.stdout is not None
+    *said, socket_dir = owner.stdout.readline().split() or ["no output"]
+    pids = [int(p) for p in said]
+    assert len(pids) == 2, "the cluster did not start"
+    redis = [p for p in psutil.Process(owner.pid).children(recursive=True) if p.name().startswith("redis")]
+    # pg_ctl detaches the postmaster: found by its socket folder, not as a child
+    postgres = [p for p in psutil.process_iter(["cmdline"]) if socket_dir in " ".join(p.info["cmdline"] or [])]
+    assert redis, "no redis-server"
+    assert postgres, "no postmaster"
+    servers = [*redis, *postgres]
+    os.killpg(owner.pid, signal.SIGKILL)
+    owner.wait()
+    watched = [*(psutil.Process(pid) for pid in pids if psutil.pid_exists(pid)), *servers]
+    _, alive = psutil.wait_procs(watched, timeout=30)
+    leftovers = [f"{p.pid} {p.name()}" for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+    for p in alive:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+    assert not leftovers
