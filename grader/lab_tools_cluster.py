@@ -29,12 +29,12 @@ def run_on_celery(world: SensorWorld, lab_dir: str | Path = ".") -> dict[str, An
     """
     from grader.lab_tools_airflow import load_dags
     from grader.labs.lab05_sensors_pools.probes import CLUSTER_DAGS, cluster
-    from grader.sandbox.extensions.celery_cluster import run_cluster
+    from grader.sandbox.extensions.celery_cluster import run_cluster, without_tasks
     from grader.services import EmbeddedRedis
 
     lab = Path(lab_dir).resolve()
     dags = load_dags(lab)
-    empty = [d for d in CLUSTER_DAGS if d not in dags or not dags[d].tasks]
+    empty = without_tasks(dags, CLUSTER_DAGS)
     if len(empty) == len(CLUSTER_DAGS):
         print(f"none of {', '.join(CLUSTER_DAGS)} has tasks yet: nothing to run (exercises 10.1 to 13.2)")
         return {"skipped": "no tasks yet", "phases": {}}

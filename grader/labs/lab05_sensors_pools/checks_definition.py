@@ -15,9 +15,9 @@ from grader.labs.lab05_sensors_pools.probes import EXPORT, STORE_TASKS, SUPPLIER
 from grader.model import Tier
 
 
-def _sensor(a: AirflowArtifacts, dag_id: str, task_id: str) -> dict[str, Any]:
+def _task(a: AirflowArtifacts, dag_id: str, task_id: str) -> dict[str, Any]:
     task: dict[str, Any] = a.tasks(dag_id).get(task_id) or {}
-    expect(bool(task), expected=f"a task {task_id} in {dag_id}", found=sorted(a.tasks(dag_id)))
+    expect(bool(task), expected=f"a task {task_id} in {dag_id}", found=sorted(a.tasks(dag_id)) or "no tasks")
     return task
 
 
@@ -48,7 +48,7 @@ def _waits_as_asked(task: dict[str, Any], *, poke_s: float, timeout_s: float, mo
 @check(tier=Tier.DEFINITION, points=2, concepts=["sen.basics", "sen.file"])
 def landing_sensor_pokes_reschedules_and_gives_up(a: AirflowArtifacts) -> None:
     """wait_for_orders is a FileSensor on fernhill_landing: every 60 s, for at most 2 hours, in reschedule mode."""
-    task = _sensor(a, "fernhill_landing", "wait_for_orders")
+    task = _task(a, "fernhill_landing", "wait_for_orders")
     expect(
         task["operator"] == "FileSensor" and task["settings"].get("fs_conn_id") == "fernhill_landing",
         expected="wait_for_orders: a FileSensor with fs_conn_id='fernhill_landing'",
@@ -60,7 +60,7 @@ def landing_sensor_pokes_reschedules_and_gives_up(a: AirflowArtifacts) -> None:
 @check(tier=Tier.DEFINITION, points=1, concepts=["sen.basics"])
 def promotions_sensor_fails_softly(a: AirflowArtifacts) -> None:
     """wait_for_promotions sets soft_fail and waits every 60 s for at most 30 minutes, in reschedule mode."""
-    task = _sensor(a, "fernhill_landing", "wait_for_promotions")
+    task = _task(a, "fernhill_landing", "wait_for_promotions")
     expect(
         task["settings"].get("soft_fail") is True,
         expected="wait_for_promotions with soft_fail=True",
@@ -73,7 +73,7 @@ def promotions_sensor_fails_softly(a: AirflowArtifacts) -> None:
 @check(tier=Tier.DEFINITION, points=1, concepts=["sen.custom"])
 def batch_check_is_the_custom_sensor(a: AirflowArtifacts) -> None:
     """check_batch is an OrderBatchSensor with min_rows 10, every 30 s for at most 1 hour, in reschedule mode."""
-    task = _sensor(a, "fernhill_landing", "check_batch")
+    task = _task(a, "fernhill_landing", "check_batch")
     expect(
         task["operator"] == "OrderBatchSensor" and task["settings"].get("min_rows") == 10,
         expected="check_batch: OrderBatchSensor(min_rows=10, ...)",
@@ -85,7 +85,7 @@ def batch_check_is_the_custom_sensor(a: AirflowArtifacts) -> None:
 @check(tier=Tier.DEFINITION, points=2, concepts=["sen.http"])
 def http_sensor_checks_health_and_tolerates_warm_up(a: AirflowArtifacts) -> None:
     """wait_for_supplier_api polls health on fernhill_supplier_api with a response_check, 404 and 503 allowed."""
-    task = _sensor(a, "fernhill_supplier_sync", "wait_for_supplier_api")
+    task = _task(a, "fernhill_supplier_sync", "wait_for_supplier_api")
     s = task["settings"]
     expect(
         task["operator"] == "HttpSensor"
@@ -107,7 +107,7 @@ def http_sensor_checks_health_and_tolerates_warm_up(a: AirflowArtifacts) -> None
 @check(tier=Tier.DEFINITION, points=1, concepts=["sen.sql"])
 def sql_sensor_polls_the_control_db(a: AirflowArtifacts) -> None:
     """wait_for_batch is a SqlSensor on fernhill_control, every 2 minutes for at most 6 hours, in reschedule mode."""
-    task = _sensor(a, "fernhill_batch_gate", "wait_for_batch")
+    task = _task(a, "fernhill_batch_gate", "wait_for_batch")
     expect(
         task["operator"] == "SqlSensor" and task["settings"].get("conn_id") == "fernhill_control",
         expected="wait_for_batch: a SqlSensor with conn_id='fernhill_control'",
@@ -119,7 +119,7 @@ def sql_sensor_polls_the_control_db(a: AirflowArtifacts) -> None:
 @check(tier=Tier.DEFINITION, points=2, concepts=["sen.external_task"])
 def reporting_waits_for_the_landing_an_hour_earlier(a: AirflowArtifacts) -> None:
     """wait_for_landing senses fernhill_landing.load_orders an hour before: every 60 s, at most 1 h, rescheduling."""
-    task = _sensor(a, "fernhill_reporting", "wait_for_landing")
+    task = _task(a, "fernhill_reporting", "wait_for_landing")
     s = task["settings"]
     task_ids = s.get("external_task_ids") or ([s["external_task_id"]] if s.get("external_task_id") else [])
     expect(
@@ -140,7 +140,7 @@ def reporting_waits_for_the_landing_an_hour_earlier(a: AirflowArtifacts) -> None
 def cutoff_sensor_is_deferrable(a: AirflowArtifacts) -> None:
     """wait_for_cutoff is a deferrable time sensor (DateTimeSensorAsync) ahead of wait_for_landing."""
     tasks = a.tasks("fernhill_reporting")
-    task = _sensor(a, "fernhill_reporting", "wait_for_cutoff")
+    task = _task(a, "fernhill_reporting", "wait_for_cutoff")
     expect(
         task["operator"] == "DateTimeSensorAsync",
         expected="wait_for_cutoff: a DateTimeSensorAsync",
@@ -159,12 +159,6 @@ def cutoff_sensor_is_deferrable(a: AirflowArtifacts) -> None:
 # --- part two: pools, priorities, parallelism, queues, retries (what the Celery runs then show) ---
 
 
-def _part_two_task(a: AirflowArtifacts, dag_id: str, task_id: str) -> dict[str, Any]:
-    task: dict[str, Any] = a.tasks(dag_id).get(task_id) or {}
-    expect(bool(task), expected=f"a task {task_id} in {dag_id}", found=sorted(a.tasks(dag_id)) or "no tasks")
-    return task
-
-
 @check(tier=Tier.DEFINITION, points=1, concepts=["pool.pools"])
 def supplier_calls_share_a_one_slot_pool(a: AirflowArtifacts) -> None:
     """pools.json defines supplier_api with 1 slot, and the four supplier calls of both refresh DAGs use it."""
@@ -175,7 +169,7 @@ def supplier_calls_share_a_one_slot_pool(a: AirflowArtifacts) -> None:
         found=pool or {"pools": sorted(a.cluster.get("pools", {})), "problems": a.cluster.get("pool_problems")},
         hint="airflow pools import reads a JSON object: pool name -> {slots, description, include_deferred}",
     )
-    pools = {t: _part_two_task(a, d, t)["pool"] for d, ids in SUPPLIER_TASKS.items() for t in ids}
+    pools = {t: _task(a, d, t)["pool"] for d, ids in SUPPLIER_TASKS.items() for t in ids}
     expect(
         set(pools.values()) == {SUPPLIER_POOL},
         expected=f"every supplier call in the pool {SUPPLIER_POOL}",
@@ -187,7 +181,7 @@ def supplier_calls_share_a_one_slot_pool(a: AirflowArtifacts) -> None:
 @check(tier=Tier.DEFINITION, points=1, concepts=["pool.priority"])
 def promotions_call_is_weighted_first(a: AirflowArtifacts) -> None:
     """refresh_promotions has priority_weight 10 and weight_rule absolute."""
-    settings = _part_two_task(a, "fernhill_price_refresh", "refresh_promotions")["settings"]
+    settings = _task(a, "fernhill_price_refresh", "refresh_promotions")["settings"]
     found = {k: settings.get(k) for k in ("priority_weight", "weight_rule")}
     expect(
         found == {"priority_weight": 10, "weight_rule": "absolute"},
@@ -219,7 +213,7 @@ def store_reports_limit_their_runs_and_tasks(a: AirflowArtifacts) -> None:
 @check(tier=Tier.DEFINITION, points=1, concepts=["q.queues"])
 def index_rebuild_is_sent_to_the_heavy_queue(a: AirflowArtifacts) -> None:
     """rebuild_stock_index has queue heavy and takes refresh_stock's answer."""
-    task = _part_two_task(a, "fernhill_stock_refresh", "rebuild_stock_index")
+    task = _task(a, "fernhill_stock_refresh", "rebuild_stock_index")
     found = {"queue": task["queue"], "upstream": task["upstream"]}
     want = {"queue": "heavy", "upstream": ["refresh_stock"]}
     expect(found == want, expected=str(want), found=found, hint="queue= on the task (or @task(queue=...))")
@@ -228,7 +222,7 @@ def index_rebuild_is_sent_to_the_heavy_queue(a: AirflowArtifacts) -> None:
 @check(tier=Tier.DEFINITION, points=1, concepts=["q.worker_failure"])
 def export_is_retried_twice_five_seconds_apart(a: AirflowArtifacts) -> None:
     """export_nightly has retries 2 and retry_delay 5 s (a timedelta or a number of seconds alike)."""
-    task = _part_two_task(a, *EXPORT)
+    task = _task(a, *EXPORT)
     found = {"retries": task["retries"], "retry_delay": task.get("retry_delay")}
     expect(
         task["retries"] == 2 and _seconds(task.get("retry_delay")) == 5,
