@@ -16,13 +16,13 @@ from typing import Any
 
 from grader.lab_tools_sensors import SensorWorld
 
-__all__ = ["draw_running_at_once", "draw_workers", "run_on_celery", "task_table"]
+__all__ = ["draw_running_at_once", "draw_workers", "run_on_celery", "run_table", "task_table"]
 
 DAG_COLOURS = ["#6fa8dc", "#93c47d", "#f6b26b", "#c27ba0", "#76a5af", "#ffd966"]
 
 
 def run_on_celery(world: SensorWorld, lab_dir: str | Path = ".") -> dict[str, Any]:
-    """Start the deployment, run the grader's two phases on your part-two DAGs, stop everything.
+    """Start the deployment, run the grader's three phases on your part-two DAGs, stop everything.
 
     About a minute: Redis, then the api-server, scheduler, dag-processor and two Celery workers
     (``worker-1`` on the queue ``default``, ``worker-2`` on ``default`` and ``heavy``).
@@ -36,7 +36,7 @@ def run_on_celery(world: SensorWorld, lab_dir: str | Path = ".") -> dict[str, An
     dags = load_dags(lab)
     empty = without_tasks(dags, CLUSTER_DAGS)
     if len(empty) == len(CLUSTER_DAGS):
-        print(f"none of {', '.join(CLUSTER_DAGS)} has tasks yet: nothing to run (exercises 10.1 to 13.2)")
+        print(f"none of {', '.join(CLUSTER_DAGS)} has tasks yet: nothing to run (exercises 10.1 to 14.1)")
         return {"skipped": "no tasks yet", "phases": {}}
     if empty:
         print(f"still without tasks: {', '.join(empty)}")
@@ -58,52 +58,91 @@ def run_on_celery(world: SensorWorld, lab_dir: str | Path = ".") -> dict[str, An
     ready, total = timings.get("api_ready_s", "?"), timings.get("total_s", "?")
     print(f"api-server ready after {ready} s; everything stopped after {total} s")
     for phase_id, phase in result.get("phases", {}).items():
-        states = ", ".join(f"{d} {r['state']}" for d, r in phase["runs"].items())
+        states = ", ".join(f"{d} {r['state']}" for d, r in _runs(phase))
         print(f"{phase_id}: {states} ({phase['took_s']} s)" + "".join(f"\n  {n}" for n in phase["notes"]))
         if phase.get("killed"):
             print(f"  {phase['killed']['worker']} was killed while running {phase['killed']['task_id']}")
     return result
 
 
+def _runs(phase: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """A phase's runs with a name each: the DAG's id for a triggered run, the run's type and day for a
+    backfill phase's runs (``backfill 2026-11-01``, ``scheduled 2026-12-07``)."""
+    named = list(phase.get("runs", {}).items())
+    for run in (phase.get("backfill") or {}).get("runs", []):
+        named.append((f"{run.get('run_type')} {str(run.get('logical_date'))[:10]}", run))
+    return named
+
+
 def _tries(result: dict[str, Any], phase_id: str) -> list[dict[str, Any]]:
-    """Every try of every task of a phase, with its DAG and task, oldest first."""
+    """Every try of every task of a phase, with its run's name and its task's pool, queue and weight, oldest first."""
     phase = result.get("phases", {}).get(phase_id) or {"runs": {}}
     found = []
-    for dag_id, run in phase["runs"].items():
+    for name, run in _runs(phase):
         for task_id, ti in run["tasks"].items():
+            about = {"dag_id": name, "task_id": task_id, **{k: ti.get(k) for k in ("pool", "queue", "priority_weight")}}
             for one in ti["tries"] or [{**ti, "start_date": ti["start"], "end_date": ti["end"]}]:
                 if one.get("start_date"):
-                    found.append({"dag_id": dag_id, "task_id": task_id, "pool": ti.get("pool"), **one})
+                    found.append(
+                        {
+                            **about,
+                            **{k: one.get(k) for k in ("try_number", "hostname", "state")},
+                            "start_date": one["start_date"],
+                            "end_date": one.get("end_date"),
+                        }
+                    )
     return sorted(found, key=lambda t: t["start_date"])
+
+
+def _since(origin: datetime, stamp: str | None) -> float | None:
+    return round((datetime.fromisoformat(stamp) - origin).total_seconds(), 1) if stamp else None
 
 
 def task_table(result: dict[str, Any], phase_id: str):
     """A phase's tries as a table: seconds from the phase's first start, worker, queue, pool, weight."""
     import pandas as pd
 
-    phase = result.get("phases", {}).get(phase_id) or {"runs": {}}
     tries = _tries(result, phase_id)
     if not tries:
         return pd.DataFrame()
     origin = datetime.fromisoformat(tries[0]["start_date"])
-    rows = []
-    for t in tries:
-        ti = phase["runs"][t["dag_id"]]["tasks"][t["task_id"]]
-        end = t.get("end_date")
-        rows.append(
-            {
-                "dag_id": t["dag_id"],
-                "task_id": t["task_id"],
-                "try": t.get("try_number"),
-                "worker": t.get("hostname"),
-                "queue": ti.get("queue"),
-                "pool": ti.get("pool"),
-                "weight": ti.get("priority_weight"),
-                "start_s": round((datetime.fromisoformat(t["start_date"]) - origin).total_seconds(), 1),
-                "end_s": round((datetime.fromisoformat(end) - origin).total_seconds(), 1) if end else None,
-                "state": t.get("state"),
-            }
-        )
+    rows = [
+        {
+            "run" if t["dag_id"].split()[0] in ("backfill", "scheduled") else "dag_id": t["dag_id"],
+            "task_id": t["task_id"],
+            "try": t.get("try_number"),
+            "worker": t.get("hostname"),
+            "queue": t.get("queue"),
+            "pool": t.get("pool"),
+            "weight": t.get("priority_weight"),
+            "start_s": _since(origin, t["start_date"]),
+            "end_s": _since(origin, t.get("end_date")),
+            "state": t.get("state"),
+        }
+        for t in tries
+    ]
+    return pd.DataFrame(rows)
+
+
+def run_table(result: dict[str, Any], phase_id: str):
+    """A phase's runs: type, logical date, state, and when each started and ended (seconds from the first start)."""
+    import pandas as pd
+
+    phase = result.get("phases", {}).get(phase_id) or {"runs": {}}
+    runs = [run for _, run in _runs(phase) if run.get("start")]
+    if not runs:
+        return pd.DataFrame()
+    origin = min(datetime.fromisoformat(r["start"]) for r in runs)
+    rows = [
+        {
+            "run_type": r.get("run_type"),
+            "logical_date": str(r.get("logical_date"))[:10],
+            "state": r.get("state"),
+            "start_s": _since(origin, r["start"]),
+            "end_s": _since(origin, r.get("end")),
+        }
+        for r in sorted(runs, key=lambda r: r["start"])
+    ]
     return pd.DataFrame(rows)
 
 
@@ -123,21 +162,25 @@ def _slot_lanes(tries: list[dict[str, Any]], seconds: Any) -> tuple[dict[tuple[s
     return lanes, placed
 
 
+def _in_a_pool(t: dict[str, Any]) -> bool:
+    return t.get("pool") not in (None, "default_pool")
+
+
 def _legend(tries: list[dict[str, Any]], colours: dict[str, str]) -> list[Any]:
     """A patch per DAG, and for the hatching and the red edge only when some try has them."""
     from matplotlib.patches import Patch
 
     handles = [Patch(fc=c, ec="#555", label=d) for d, c in colours.items()]
-    if any(t.get("pool") == "supplier_api" for t in tries):
-        handles.append(Patch(fc="white", ec="#555", hatch="//", label="in pool supplier_api"))
+    for pool in dict.fromkeys(t["pool"] for t in tries if _in_a_pool(t)):
+        handles.append(Patch(fc="white", ec="#555", hatch="//", label=f"in pool {pool}"))
     if any(t.get("state") not in ("success", None) for t in tries):
         handles.append(Patch(fc="white", ec="#cc0000", lw=2, label="a try that failed"))
     return handles
 
 
 def draw_workers(result: dict[str, Any], phase_id: str, out: str | Path | None = None):
-    """Each worker's slots on a time axis: one bar per try, coloured by DAG, hatched in the pool
-    supplier_api, edged red when it failed; a red line where a worker was lost."""
+    """Each worker's slots on a time axis: one bar per try, coloured by DAG (by run in the backfill
+    phase), hatched in a pool of its own, edged red when it failed; a red line where a worker was lost."""
     import matplotlib
 
     if out is not None:
@@ -168,9 +211,11 @@ def draw_workers(result: dict[str, Any], phase_id: str, out: str | Path | None =
             color=colours[t["dag_id"]],
             edgecolor="#cc0000" if failed else "#333",
             linewidth=2 if failed else 0.8,
-            hatch="//" if t.get("pool") == "supplier_api" else None,
+            hatch="//" if _in_a_pool(t) else None,
         )
-        label = t["task_id"].replace("refresh_", "").replace("report_", "").replace("publish_", "pub ")
+        label = t["task_id"]
+        for long, short in (("refresh_", ""), ("report_", ""), ("rebuild_", ""), ("publish_", "pub ")):
+            label = label.replace(long, short)
         if (t.get("try_number") or 1) > 1:
             label += f" (try {t['try_number']})"
         if failed:
@@ -216,7 +261,7 @@ def draw_running_at_once(result: dict[str, Any], phase_id: str, out: str | Path 
     origin = datetime.fromisoformat(tries[0]["start_date"])
 
     def group(t: dict[str, Any]) -> str:
-        return f"pool {t['pool']} (every DAG)" if t.get("pool") not in (None, "default_pool") else t["dag_id"]
+        return f"pool {t['pool']} (every DAG)" if _in_a_pool(t) else t["dag_id"]
 
     fig, ax = plt.subplots(figsize=(10, 3), layout="constrained")
     for i, name in enumerate(dict.fromkeys(group(t) for t in tries)):

@@ -1,5 +1,5 @@
 """Lab 05's Celery step, the parts that need no deployment: the pools file read as `airflow pools import`
-reads it, and task instances turned into "how many at once"."""
+reads it, the backfill command read as `airflow` reads it, and task instances turned into "how many at once"."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import psutil
 import pytest
 
 from grader.labs.lab05_sensors_pools.timeline import most_at_once
+from grader.sandbox.airflow.backfill_command import post_body, read_backfill
 from grader.sandbox.extensions.celery_cluster import read_pools
 
 
@@ -28,6 +29,44 @@ def test_pools_need_slots_and_a_description_as_the_cli_asks(tmp_path: Path) -> N
     pools, problems = read_pools(path)
     assert pools == {"supplier_api": {"slots": 1, "description": "d"}}
     assert problems == ["pool warehouse: airflow pools import needs both slots and description"]
+
+
+def test_backfill_command_is_read_by_airflow_s_own_parser(tmp_path: Path) -> None:
+    """Continued lines, `--flag=value`, comments and a time of day mean what they mean to airflow; a left-out
+    --max-active-runs keeps the API's default; Airflow 2's command, a dry run, two commands or none are said."""
+    path = tmp_path / "backfill.sh"
+    path.write_text(
+        "#!/usr/bin/env bash\nset -euo pipefail\n# rebuild November\n"
+        "airflow backfill create --dag-id=fernhill_sales_history \\\n"
+        "  --from-date 2026-11-01 --to-date '2026-11-03T00:00:00+00:00'  # the corrected days\n"
+    )
+    read = read_backfill(path)
+    assert read["problems"] == []
+    assert read["args"]["max_active_runs"] is None
+    assert post_body(read["args"]) == {
+        "dag_id": "fernhill_sales_history",
+        "from_date": "2026-11-01T00:00:00+00:00",
+        "to_date": "2026-11-03T00:00:00+00:00",
+        "run_backwards": False,
+    }
+    two_at_once = "airflow backfill create --dag-id x --from-date 2026-11-01 --to-date 2026-11-03 --max-active-runs 2"
+    path.write_text(two_at_once)
+    assert post_body(read_backfill(path)["args"])["max_active_runs"] == 2
+    refused = {
+        "airflow dags backfill -s 2026-11-01 -e 2026-11-03 x": "Airflow 2's command",
+        "airflow backfill create --dag-id x --from-date 2026-11-01 --to-date 2026-11-03 --dry-run": "--dry-run",
+        "airflow backfill create --dag-id x --from-date 2026-11-01": "the following arguments are required",
+        "airflow backfill create --dag-id x --from-date 1 --to-date 2 --max-active-runs 0": "positive int",
+        "# TODO\n": "no `airflow` command",
+        "airflow version\nairflow backfill create --dag-id x": "2 `airflow` commands",
+    }
+    for text, said in refused.items():
+        path.write_text(text)
+        read = read_backfill(path)
+        assert read["args"] is None, text
+        assert said in read["problems"][0], (text, read)
+    path.unlink()
+    assert read_backfill(path)["problems"] == ["there is no backfill.sh"]
 
 
 def _ti(start: str, end: str) -> dict[str, str]:

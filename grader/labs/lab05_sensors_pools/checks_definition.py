@@ -7,11 +7,20 @@ values asked for are checked here, as numbers: ``timeout=7200``, ``timeout=2 * 6
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from grader.artifacts.airflow import AirflowArtifacts
 from grader.checks import check, expect
-from grader.labs.lab05_sensors_pools.probes import EXPORT, STORE_TASKS, SUPPLIER_POOL, SUPPLIER_TASKS
+from grader.labs.lab05_sensors_pools.probes import (
+    EXPORT,
+    HISTORY_DAG,
+    HISTORY_DAYS,
+    HISTORY_POOL,
+    STORE_TASKS,
+    SUPPLIER_POOL,
+    SUPPLIER_TASKS,
+)
 from grader.model import Tier
 
 
@@ -229,4 +238,52 @@ def export_is_retried_twice_five_seconds_apart(a: AirflowArtifacts) -> None:
         expected="retries 2, retry_delay 5 s",
         found=found,
         hint="a task whose worker is lost fails when its heartbeats stop; only a retry runs it again",
+    )
+
+
+def _midnights(start: str, end: str) -> list[str]:
+    """The days whose midnight (the daily run's logical date) lies in [start, end]: a backfill's range is two
+    moments, so ``--to-date 2026-11-03T12:00`` and ``--to-date 2026-11-03`` make the same runs."""
+    first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
+    day = first.replace(hour=0, minute=0, second=0, microsecond=0)
+    day += timedelta(days=1) if day < first else timedelta()
+    days = []
+    while day <= last and len(days) < 400:
+        days.append(day.date().isoformat())
+        day += timedelta(days=1)
+    return days
+
+
+@check(tier=Tier.DEFINITION, points=1, concepts=["pool.backfill_deadlock"])
+def history_has_its_own_pool_and_a_two_run_backfill(a: AirflowArtifacts) -> None:
+    """pools.json gives history 2 slots, every rebuild_<store> task of fernhill_sales_history is in it, and
+    backfill.sh's command (read by Airflow's own parser) backfills the DAG from 1 to 3 November, 2 runs at once."""
+    pool = a.cluster.get("pools", {}).get(HISTORY_POOL)
+    expect(
+        pool is not None and pool.get("slots") == 2,
+        expected=f"pools.json to define {HISTORY_POOL} with slots 2 (and a description)",
+        found=pool or {"pools": sorted(a.cluster.get("pools", {})), "problems": a.cluster.get("pool_problems")},
+    )
+    want = {f"rebuild_{t.removeprefix('report_')}" for t in STORE_TASKS}
+    pools = {t: task["pool"] for t, task in a.tasks(HISTORY_DAG).items()}
+    expect(
+        set(pools) == want and set(pools.values()) == {HISTORY_POOL},
+        expected=f"{', '.join(sorted(want))}, every one in the pool {HISTORY_POOL}",
+        found=pools or "no tasks",
+        hint="a backfill's runs all start at once up to its limit: only a pool caps how many of their tasks run",
+    )
+    command = a.cluster.get("backfill_command") or {}
+    args = command.get("args") or {}
+    found = {
+        "dag_id": args.get("dag_id"),
+        "days": _midnights(args["from_date"], args["to_date"]) if args else [],
+        "max_active_runs": args.get("max_active_runs"),
+    }
+    want_args = {"dag_id": HISTORY_DAG, "days": HISTORY_DAYS, "max_active_runs": 2}
+    expect(
+        found == want_args,
+        expected=f"backfill.sh: airflow backfill create for {want_args}",
+        found={"command": command.get("command"), **found, "problems": command.get("problems", [])},
+        hint="without --max-active-runs a backfill runs up to 10 runs at once; the DAG's own max_active_runs "
+        "limits its scheduled runs, not a backfill's",
     )

@@ -11,7 +11,7 @@ from typing import Any
 from grader.artifacts.airflow import AirflowArtifacts
 from grader.checks import check, expect
 from grader.labs.lab05_sensors_pools import timeline
-from grader.labs.lab05_sensors_pools.probes import DAY, HEALTH, STORE_TASKS, SUPPLIERS
+from grader.labs.lab05_sensors_pools.probes import DAY, HEALTH, HISTORY_DAYS, HISTORY_POOL, STORE_TASKS, SUPPLIERS
 from grader.model import Tier
 
 
@@ -224,4 +224,44 @@ def index_rebuild_is_queued_on_heavy(a: AirflowArtifacts) -> None:
         rebuild["state"] == "success" and rebuild.get("queue") == "heavy",
         expected="rebuild_stock_index: success, queue 'heavy'",
         found={k: rebuild.get(k) for k in ("state", "queue", "hostname")},
+    )
+
+
+def _history_runs(a: AirflowArtifacts) -> list[dict[str, Any]]:
+    """Every run of the history DAG in the backfill phase: the backfill's and the DAG's own scheduled one."""
+    backfill = a.cluster_phase("backfill").get("backfill") or {}
+    return backfill.get("runs", [])
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["pool.backfill_deadlock"])
+def backfill_rebuilds_three_days_two_runs_at_a_time(a: AirflowArtifacts) -> None:
+    """The learner's backfill makes a run for each of 1, 2 and 3 November; each succeeds, at most two running."""
+    phase = a.cluster_phase("backfill")
+    runs = [r for r in _history_runs(a) if r.get("run_type") == "backfill"]
+    found = {str(r.get("logical_date"))[:10]: f"{r['state']}, {timeline.clock(r)}" for r in runs}
+    peak = timeline.most_at_once(runs)
+    expect(
+        sorted(found) == HISTORY_DAYS and all(r["state"] == "success" for r in runs) and peak <= 2,
+        expected=f"one successful backfill run for each of {', '.join(HISTORY_DAYS)}, at most 2 running at once",
+        found={"at most at once": peak, **found} if runs else {"notes": phase.get("notes", [])},
+        hint="a backfill's runs count against the backfill's --max-active-runs (10 when left out), "
+        "not against the DAG's max_active_runs",
+    )
+
+
+@check(tier=Tier.INTEGRATION, points=2, concepts=["pool.backfill_deadlock"])
+def history_tasks_never_take_more_than_two_slots(a: AirflowArtifacts) -> None:
+    """Every task of every history run (the backfill's and the nightly one beside it) succeeds in the pool
+    history, with never more than two running, though the two workers have four slots."""
+    runs = _history_runs(a)
+    tis = [dict(ti, run=str(r.get("logical_date"))[:10], id=t) for r in runs for t, ti in r["tasks"].items()]
+    peak = timeline.most_at_once(tis)
+    outside = sorted({f"{ti['id']} in {ti.get('pool')}" for ti in tis if ti.get("pool") != HISTORY_POOL})
+    failed = sorted(f"{ti['run']} {ti['id']}: {ti['state']}" for ti in tis if ti["state"] != "success")
+    expect(
+        bool(tis) and not outside and not failed and peak <= 2,
+        expected=f"every history task a success in the pool {HISTORY_POOL}, at most 2 running at any moment",
+        found={"tasks": len(tis), "at most at once": peak, "outside the pool": outside, "not successful": failed},
+        hint="without a pool of its own, a backfill's tasks take every free worker slot and the other DAGs "
+        "wait behind them",
     )

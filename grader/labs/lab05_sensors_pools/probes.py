@@ -132,14 +132,22 @@ SUPPLIER_TASKS = {
 }
 STORE_TASKS = ["report_harbour", "report_market_hall", "report_old_town", "report_station"]
 EXPORT = ("fernhill_nightly_export", "export_nightly")
-CLUSTER_DAGS = [*SUPPLIER_TASKS, "fernhill_store_reports", EXPORT[0]]
+# the backfill phase: the learner's backfill.sh rebuilds three days of sales history, beside the
+# DAG's own scheduled run; its tasks share the dedicated pool
+HISTORY_DAG = "fernhill_sales_history"
+HISTORY_POOL = "history"
+HISTORY_DAYS = ["2026-11-01", "2026-11-02", "2026-11-03"]
+BACKFILL_FILE = "backfill.sh"
+CLUSTER_DAGS = [*SUPPLIER_TASKS, "fernhill_store_reports", HISTORY_DAG, EXPORT[0]]
 # the moments the tasks take, shortened: long enough to overlap when nothing stops them
-CLUSTER_ENV = {"FERNHILL_CALL_S": "1", "FERNHILL_REPORT_S": "4", "FERNHILL_EXPORT_S": "4"}
+CLUSTER_ENV = {"FERNHILL_CALL_S": "1", "FERNHILL_REPORT_S": "4", "FERNHILL_EXPORT_S": "4", "FERNHILL_REBUILD_S": "1"}
 # a lost worker is noticed 10 s after its task's last heartbeat (the default is 5 minutes)
 CLUSTER_SETTINGS = {
     "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "10",
     "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "1",
     "AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL": "2",
+    # each phase unpauses its DAGs: the history DAG's scheduled run must not start in the first phase
+    "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
 }
 
 
@@ -148,6 +156,7 @@ def cluster() -> dict[str, Any]:
 
     return {
         "pools_file": "pools.json",
+        "backfill_file": BACKFILL_FILE,
         # part two has no deferrable task: no triggerer (one process and 1-2 s of start-up fewer)
         "roles": ["api-server", "scheduler", "dag-processor"],
         "env": CLUSTER_ENV,
@@ -160,6 +169,8 @@ def cluster() -> dict[str, Any]:
                 "release": [SUPPLIER_POOL],
                 "timeout_s": 60,
             },
+            # before the failover phase: both workers are still there to be crowded
+            {"id": "backfill", "backfill": HISTORY_DAG, "timeout_s": 90},
             {"id": "failover", "trigger": [EXPORT[0]], "kill_worker_running": list(EXPORT), "timeout_s": 60},
         ],
     }

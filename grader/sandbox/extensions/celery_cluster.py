@@ -12,8 +12,14 @@ Redis, with only the part-two DAG files in its DAG folder. Then, phase by phase:
 2. the phase's DAGs are triggered at once; when every task of a held pool is ``scheduled``, the
    pool gets the learner's slots: all contenders are waiting together, so the scheduler's order
    (priority first) decides who runs, not who happened to be triggered a second earlier;
-3. for the failover phase, the worker running the named task is killed with its whole process
+3. for the backfill phase, the learner's ``airflow backfill create`` command (read by Airflow's
+   own parser, grader/sandbox/airflow/backfill_command.py) is sent to the REST API and its DAG unpaused:
+   the backfill's runs and the DAG's own scheduled run share the workers;
+4. for the failover phase, the worker running the named task is killed with its whole process
    tree as soon as the task runs, and the run goes on without it.
+
+DAGs are created paused and each phase unpauses its own: a scheduled DAG of a later phase would
+otherwise start its run at once and take worker slots from the phase being watched.
 
 What the metadata DB says is written to ``cluster.json``: each run's state, and for every task
 its state, pool, queue, priority weight and every try (worker, start, end). The checks compare
@@ -30,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from grader.sandbox.airflow.backfill_command import post_body, read_backfill
 from grader.sandbox.forked import map_in_fork
 from grader.sandbox.recorder import Recorder, StepFailed, summary
 
@@ -108,6 +115,9 @@ class Observer:
             for t in found["task_instances"]
         ]
 
+    def runs_of(self, dag_id: str) -> list[dict[str, Any]]:
+        return self.get(f"/api/v2/dags/{dag_id}/dagRuns?limit=100&order_by=logical_date")["dag_runs"]
+
     def describe(self, dag_id: str, run_id: str) -> dict[str, Any]:
         tasks = {}
         for ti in self.task_instances(dag_id, run_id):
@@ -118,7 +128,15 @@ class Observer:
                 "end": ti.get("end_date"),
                 "tries": self.tries(dag_id, run_id, ti["task_id"]),
             }
-        return {"run_id": run_id, "state": self.run_state(dag_id, run_id), "tasks": tasks}
+        run = self.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")
+        keep = ("run_type", "logical_date", "state")
+        return {
+            "run_id": run_id,
+            **{k: run.get(k) for k in keep},
+            "start": run.get("start_date"),
+            "end": run.get("end_date"),
+            "tasks": tasks,
+        }
 
 
 def _wait(until: Any, timeout_s: float, cluster: Any) -> bool:
@@ -199,17 +217,65 @@ def _kill_worker_running(
     return killed, []
 
 
+def phase_dags(phase: dict[str, Any]) -> list[str]:
+    """The DAGs a phase runs: those it triggers and the one it backfills."""
+    return [*phase.get("trigger", []), *([phase["backfill"]] if phase.get("backfill") else [])]
+
+
+def _unpause(cluster: Any, dag_id: str) -> None:
+    status, answer = cluster.api("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+    if status != 200:
+        raise StepFailed(f"unpausing {dag_id} was refused ({status}): {str(answer)[:300]}")
+
+
+def _backfill(cluster: Any, seen: Observer, phase: dict[str, Any], command: dict[str, Any], dags: dict[str, Any]):
+    """Send the learner's backfill, unpause its DAG, wait for the backfill and the DAG's other runs to end.
+
+    The backfill's DAG is the one the command names (the phase's own, when the learner got it
+    right); its runs, the backfill's and the scheduler's, are described in ``runs``.
+    """
+    if command.get("args") is None:
+        return {"created": None, "runs": []}, [f"no backfill ran: {'; '.join(command.get('problems', []))}"]
+    dag_id = command["args"]["dag_id"]
+    if dag_id not in dags:
+        return {"created": None, "runs": []}, [f"no backfill ran: the command names {dag_id}, a DAG this lab has not"]
+    status, created = cluster.api("POST", "/api/v2/backfills", post_body(command["args"]))
+    if status not in (200, 201):  # no run in the range, a DAG without a schedule: the learner's to fix
+        return {"created": None, "runs": []}, [f"the backfill was refused ({status}): {str(created)[:300]}"]
+    _unpause(cluster, dag_id)
+
+    def ended() -> bool:
+        # the backfill's runs exist from the POST on; the scheduler marks the backfill itself complete
+        # only every 30 s, so its runs' states are what is waited for
+        runs = seen.runs_of(dag_id)
+        return any(r["run_type"] == "backfill" for r in runs) and all(r["state"] in ("success", "failed") for r in runs)
+
+    ended_in_time = _wait(ended, phase["timeout_s"], cluster)
+    notes = [] if ended_in_time else [f"the backfill did not end within {phase['timeout_s']} s"]
+    keep = ("id", "dag_id", "from_date", "to_date", "max_active_runs", "reprocess_behavior")
+    runs = [seen.describe(dag_id, r["dag_run_id"]) for r in seen.runs_of(dag_id)]
+    return {"created": {k: created.get(k) for k in keep}, "runs": runs}, notes
+
+
 def run_phase(
-    cluster: Any, phase: dict[str, Any], pools: dict[str, dict[str, Any]], dags: dict[str, Any]
+    cluster: Any,
+    phase: dict[str, Any],
+    pools: dict[str, dict[str, Any]],
+    dags: dict[str, Any],
+    command: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Trigger the phase's DAGs together, release its held pools, kill a worker if asked; what every run did.
+    """Trigger the phase's DAGs together, release its held pools, run its backfill, kill a worker if
+    asked; what every run did.
 
     ``dags``: the learner's parsed DAGs; a DAG missing from them is not triggered, and a pool
-    no task names (or pools.json lacks) is not held.
+    no task names (or pools.json lacks) is not held. ``command``: the learner's backfill command.
     """
     seen = Observer(cluster)
     began = time.monotonic()
-    runs = {dag_id: cluster.trigger(dag_id) for dag_id in phase["trigger"] if dag_id in dags}
+    for dag_id in phase.get("trigger", []):
+        if dag_id in dags:
+            _unpause(cluster, dag_id)
+    runs = {dag_id: cluster.trigger(dag_id) for dag_id in phase.get("trigger", []) if dag_id in dags}
     named = {t.pool for dag_id in runs for t in dags[dag_id].tasks}
     held = [name for name in phase.get("release", []) if name in pools and name in named]
     notes: list[str] = []
@@ -217,6 +283,10 @@ def run_phase(
         notes += _hold_until_waiting(cluster, seen, runs, held)
         for name in held:
             _set_slots(cluster, name, pools[name])
+    backfill = None
+    if phase.get("backfill"):
+        backfill, more = _backfill(cluster, seen, phase, command or {}, dags)
+        notes += more
     killed = None
     target = phase.get("kill_worker_running")
     if target and target[0] in runs and target[1] in dags[target[0]].task_dict:
@@ -230,7 +300,8 @@ def run_phase(
     if not _wait(all_finished, phase["timeout_s"], cluster):
         notes.append(f"not every run finished within {phase['timeout_s']} s")
     found = {dag_id: seen.describe(dag_id, run_id) for dag_id, run_id in runs.items()}
-    return {"runs": found, "killed": killed, "notes": notes, "took_s": round(time.monotonic() - began, 1)}
+    took = round(time.monotonic() - began, 1)
+    return {"runs": found, "backfill": backfill, "killed": killed, "notes": notes, "took_s": took}
 
 
 def without_tasks(dags: dict[str, Any], dag_ids: list[str]) -> list[str]:
@@ -242,9 +313,16 @@ def run_cluster(job: Any, spec: dict[str, Any]) -> dict[str, Any]:
     from grader.sandbox.airflow.cluster import AirflowCluster, ClusterFailed, ClusterSpec
 
     dags = job.bag.dags if job.bag is not None else {}
-    dag_ids = [d for phase in spec["phases"] for d in phase["trigger"] if d in dags]
+    dag_ids = [d for phase in spec["phases"] for d in phase_dags(phase) if d in dags]
     pools, pool_problems = read_pools(job.project / spec["pools_file"])
-    result: dict[str, Any] = {"pools": pools, "pool_problems": pool_problems, "phases": {}, "timings": {}}
+    command = read_backfill(job.project / spec["backfill_file"])
+    result: dict[str, Any] = {
+        "pools": pools,
+        "pool_problems": pool_problems,
+        "backfill_command": command,
+        "phases": {},
+        "timings": {},
+    }
     postgres, redis = job.plan.get("postgres"), job.plan.get("redis")
     if not postgres or not redis:
         raise StepFailed("the cluster needs the job's PostgreSQL and Redis, and the plan has no such service")
@@ -270,7 +348,7 @@ def run_cluster(job: Any, spec: dict[str, Any]) -> dict[str, Any]:
         held = {name for phase in spec["phases"] for name in phase.get("release", [])}
         result["pool_problems"] += _import_pools(cluster, pools, held)
         for phase in spec["phases"]:
-            result["phases"][phase["id"]] = run_phase(cluster, phase, pools, dags)
+            result["phases"][phase["id"]] = run_phase(cluster, phase, pools, dags, command)
     except ClusterFailed as failed:
         # the processes that run the learner's code (parsing the DAG files, running the tasks)
         # may be stopped by it: the learner's to see; any other component stopping is the grader's
@@ -294,8 +372,8 @@ def _attempt(job: Any, spec: dict[str, Any]) -> dict[str, Any]:
 
 def cluster_step(job: Any, options: dict[str, Any], rec: Recorder) -> None:
     spec = job.plan["cluster"]  # the lab's options: pools file, phases, settings, the schema dump
-    dag_ids = [d for phase in spec["phases"] for d in phase["trigger"]]
-    title = "Run the pool and queue DAGs on a Celery deployment (2 workers, PostgreSQL, Redis)"
+    dag_ids = [d for phase in spec["phases"] for d in phase_dags(phase)]
+    title = "Run the pool, backfill and queue DAGs on a Celery deployment (2 workers, PostgreSQL, Redis)"
     with rec.step("cluster_runs", title) as entry:
         if len(without_tasks(job.bag.dags if job.bag is not None else {}, dag_ids)) == len(dag_ids):
             pools, pool_problems = read_pools(job.project / spec["pools_file"])
@@ -303,6 +381,7 @@ def cluster_step(job: Any, options: dict[str, Any], rec: Recorder) -> None:
                 "skipped": f"none of {', '.join(dag_ids)} has tasks yet",
                 "pools": pools,
                 "pool_problems": pool_problems,
+                "backfill_command": read_backfill(job.project / spec["backfill_file"]),
             }
         else:
             # in a forked child: a hang costs the step its time limit, and the components' watchdogs

@@ -2,7 +2,8 @@
 
 The supplier's API allows one call at a time: a second call while one is running is refused
 (HTTP 429), whatever DAG makes it. Each call here takes a moment; the grader shortens the moments
-(``FERNHILL_CALL_S``, ``FERNHILL_REPORT_S``, ``FERNHILL_EXPORT_S``) to grade in seconds.
+(``FERNHILL_CALL_S``, ``FERNHILL_REPORT_S``, ``FERNHILL_EXPORT_S``, ``FERNHILL_REBUILD_S``) to grade
+in seconds.
 """
 
 from __future__ import annotations
@@ -45,3 +46,9 @@ def export_orders() -> str:
     """The nightly export: long, idempotent (it rewrites the whole file), safe to run again."""
     _pause("FERNHILL_EXPORT_S", 10.0)
     return f"exported on {socket.gethostname()}"
+
+
+def rebuild_sales(store: str, day: str) -> str:
+    """Rebuild one store's sales history for one day from the till logs (reads the warehouse too)."""
+    _pause("FERNHILL_REBUILD_S", 5.0)
+    return f"sales of {store} on {day} rebuilt"
