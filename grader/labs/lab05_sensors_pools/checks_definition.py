@@ -247,7 +247,7 @@ def _midnights(start: str, end: str) -> list[str]:
     first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
     day = first.replace(hour=0, minute=0, second=0, microsecond=0)
     day += timedelta(days=1) if day < first else timedelta()
-    days = []
+    days: list[str] = []
     while day <= last and len(days) < 400:
         days.append(day.date().isoformat())
         day += timedelta(days=1)

@@ -47,7 +47,7 @@ def parse(line: str) -> tuple[dict[str, Any] | None, str | None]:
     except SystemExit:  # argparse's way of refusing: the usage and the error are in what it said
         return None, "airflow refuses the command: " + said.getvalue().strip().splitlines()[-1][:300]
     keep = ("dag_id", "from_date", "to_date", "max_active_runs", "reprocess_behavior", "run_backwards", "dry_run")
-    found = {k: getattr(args, k, None) for k in keep}
+    found: dict[str, Any] = {k: getattr(args, k, None) for k in keep}
     try:
         found["dag_run_conf"] = json.loads(args.dag_run_conf) if args.dag_run_conf else None
     except json.JSONDecodeError as exc:

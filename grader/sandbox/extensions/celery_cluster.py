@@ -129,10 +129,9 @@ class Observer:
                 "tries": self.tries(dag_id, run_id, ti["task_id"]),
             }
         run = self.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")
-        keep = ("run_type", "logical_date", "state")
         return {
             "run_id": run_id,
-            **{k: run.get(k) for k in keep},
+            **{k: run.get(k) for k in ("run_type", "logical_date", "state")},
             "start": run.get("start_date"),
             "end": run.get("end_date"),
             "tasks": tasks,
