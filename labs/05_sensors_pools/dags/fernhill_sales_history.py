@@ -1,10 +1,10 @@
 """Fernhill Market's sales history: one day's sales, rebuilt store by store from the till logs.
 
-Every night it rebuilds the day that just ended. When the till logs of past days are corrected,
-those days are rebuilt with a backfill (``backfill.sh``), while the nightly runs go on. A backfill
-of many days starts many runs at once, each with a task per store: the history's tasks share a
-pool of their own, so however many days are rebuilt, they never take more than its slots and the
-rest of the workers' slots stay free for the other DAGs.
+Each run rebuilds the day of its logical date (``ds``). When the till logs of past days are
+corrected, those days are rebuilt with a backfill (``backfill.sh``) while the nightly runs go
+on. A backfill of many days starts many runs at once, each with a task per store: the history's
+tasks share a pool of their own, so however many days are rebuilt, they never take more than its
+slots and the rest of the workers' slots stay free for the other DAGs.
 """
 
 from __future__ import annotations
