@@ -11,8 +11,9 @@ is ready from the start (the files there, the API ready, the row complete: the s
 landing after 3 s, an API that needs six polls, a row complete after 4 s, a cut-off 5 s ahead)
 count against it. Then `airflow kubernetes generate-dag-yaml` for the pods. Part two the plain
 way: the same Celery deployment started bare (PostgreSQL, Redis, api-server, scheduler,
-dag-processor, triggerer, two workers), the three contention DAGs triggered over REST and waited
-for, then the export, whose worker is killed once it runs, waited for. The grader does more in
+dag-processor, triggerer, two workers), the three contention DAGs unpaused, triggered over REST
+and waited for, then the solution's backfill.sh sent as its POST /api/v2/backfills and every run of
+the history DAG waited for, then the export, whose worker is killed once it runs, waited for. The grader does more in
 its time (parses, lints, pokes the custom sensor, reads every task's state, XComs, reschedules and
 triggers, holds the pool until every call waits, reads every try). Also printed: the grader's peak
 memory, the PSS of its whole process tree, and its cluster step's own duration.
@@ -30,10 +31,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from grader.bench_cluster import PeakPss
 from grader.course import REPO_ROOT
-from grader.labs.lab05_sensors_pools.probes import DAY, POD_SPECS, runs
+from grader.labs.lab05_sensors_pools.probes import BACKFILL_FILE, DAY, POD_SPECS, runs
+from grader.sandbox.airflow.backfill_command import post_body, read_backfill
 from grader.sandbox.airflow.environment import airflow_environment
 from grader.sandbox.extensions.sensor_world import World, world_connections
 from grader.sandbox.extensions.supplier_standin import StandIn
@@ -98,18 +101,50 @@ def time_plain(env: dict[str, str], world: World, tmp: Path) -> float:
     return time.perf_counter() - start
 
 
+def _plain_phase(bare: Any, phase: dict[str, Any]) -> None:
+    """One phase the plain way: unpause, trigger or backfill, kill the export's worker once it runs, wait."""
+    from grader.labs.lab05_sensors_pools.probes import EXPORT
+
+    dag_ids = [*phase.get("trigger", []), *filter(None, [phase.get("backfill")])]
+    bare.wait_for_dags(dag_ids)
+    for dag_id in dag_ids:  # the lab's DAGs are created paused
+        bare.api("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+    started = {dag_id: bare.trigger(dag_id) for dag_id in phase.get("trigger", [])}
+    if phase.get("backfill"):
+        bare.api("POST", "/api/v2/backfills", post_body(read_backfill(LAB / BACKFILL_FILE)["args"]))
+    victim = None
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        states = {d: bare.api("GET", f"/api/v2/dags/{d}/dagRuns/{r}")[1]["state"] for d, r in started.items()}
+        if phase.get("backfill"):
+            history = bare.api("GET", f"/api/v2/dags/{phase['backfill']}/dagRuns")[1]["dag_runs"]
+            states.update({r["dag_run_id"]: r["state"] for r in history} or {"no run yet": "queued"})
+        if EXPORT[0] in started and victim is None:
+            path = f"/api/v2/dags/{EXPORT[0]}/dagRuns/{started[EXPORT[0]]}/taskInstances/{EXPORT[1]}"
+            ti = bare.api("GET", path)[1]
+            if ti.get("state") == "running" and ti.get("hostname") in bare.components:
+                time.sleep(1.0)
+                victim = ti["hostname"]
+                bare.kill(victim)
+        if all(state in ("success", "failed") for state in states.values()):
+            break
+        time.sleep(0.5)
+    else:
+        raise SystemExit(f"the plain {phase['id']} phase did not end within 300 s: {states}")
+
+
 def time_plain_cluster(tmp: Path) -> float:
-    """Part two's runs on a bare deployment: trigger, wait, kill the export's worker, wait."""
+    """Part two's runs on a bare deployment: trigger, wait, backfill, wait, kill the export's worker, wait."""
     from grader.airflow_cluster import embedded_services
     from grader.airflow_schema import metadata_schema_sql
-    from grader.labs.lab05_sensors_pools.probes import CLUSTER_ENV, CLUSTER_SETTINGS, EXPORT, cluster
+    from grader.labs.lab05_sensors_pools.probes import CLUSTER_ENV, CLUSTER_SETTINGS, cluster
     from grader.sandbox.airflow.cluster import AirflowCluster, ClusterSpec
 
     schema = metadata_schema_sql()
     dags = tmp / "cluster_dags"
     dags.mkdir(parents=True)
     for phase in cluster()["phases"]:
-        for dag_id in phase["trigger"]:
+        for dag_id in [*phase.get("trigger", []), *filter(None, [phase.get("backfill")])]:
             name = f"{dag_id}.py"
             (dags / name).write_text((LAB / "dags" / name).read_text())
     (tmp / "pools.json").write_text((LAB / "pools.json").read_text())
@@ -129,21 +164,7 @@ def time_plain_cluster(tmp: Path) -> float:
     ):
         bare.airflow("pools", "import", str(tmp / "pools.json"))
         for phase in cluster()["phases"]:
-            bare.wait_for_dags(phase["trigger"])
-            started = {dag_id: bare.trigger(dag_id) for dag_id in phase["trigger"]}
-            victim = None
-            while True:
-                states = {d: bare.api("GET", f"/api/v2/dags/{d}/dagRuns/{r}")[1]["state"] for d, r in started.items()}
-                if EXPORT[0] in started and victim is None:
-                    path = f"/api/v2/dags/{EXPORT[0]}/dagRuns/{started[EXPORT[0]]}/taskInstances/{EXPORT[1]}"
-                    ti = bare.api("GET", path)[1]
-                    if ti.get("state") == "running" and ti.get("hostname") in bare.components:
-                        time.sleep(1.0)
-                        victim = ti["hostname"]
-                        bare.kill(victim)
-                if all(state in ("success", "failed") for state in states.values()):
-                    break
-                time.sleep(0.5)
+            _plain_phase(bare, phase)
     return time.perf_counter() - start
 
 

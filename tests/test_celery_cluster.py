@@ -14,6 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from grader.artifacts.airflow import AirflowArtifacts
 from grader.labs.lab05_sensors_pools.timeline import most_at_once
 from grader.sandbox.airflow.backfill_command import post_body, read_backfill
 from grader.sandbox.extensions.celery_cluster import read_pools
@@ -79,6 +80,27 @@ def test_one_ending_as_the_next_starts_is_not_two_at_once() -> None:
     assert most_at_once([_ti("01.0", "02.1"), _ti("02.0", "03.0"), _ti("02.05", "02.5")]) == 3
     assert most_at_once([_ti("01.0", "02.0"), {"state": "scheduled", "start": None, "end": None}]) == 1
     assert most_at_once([]) == 0
+
+
+def test_the_work_picture_shows_the_deployment_s_runs(tmp_path: Path) -> None:
+    """Tasks run only on the Celery deployment (triggered or backfilled) take their state from cluster.json."""
+    dags = {
+        "reports": {"tasks": [{"task_id": "report_a", "upstream": []}]},
+        "history": {"tasks": [{"task_id": "rebuild_a", "upstream": []}]},
+        "idle": {"tasks": [{"task_id": "never", "upstream": []}]},
+    }
+    run = {"tasks": {"report_a": {"state": "success"}}}
+    backfill = {"created": {"dag_id": "history"}, "runs": [{"tasks": {"rebuild_a": {"state": "failed"}}}]}
+    phases = {"one": {"runs": {"reports": run}, "backfill": None}, "two": {"runs": {}, "backfill": backfill}}
+    (tmp_path / "dags.json").write_text(json.dumps({"dags": dags}))
+    (tmp_path / "cluster.json").write_text(json.dumps({"phases": phases}))
+    graph = AirflowArtifacts(tmp_path, tmp_path, tmp_path, {"runs": []}).work_graph()
+    assert graph is not None
+    assert {n["id"]: n["state"] for n in graph["nodes"]} == {
+        "history.rebuild_a": "failed",
+        "idle.never": "not_run",
+        "reports.report_a": "ok",
+    }
 
 
 OWNER = """

@@ -83,8 +83,25 @@ class AirflowArtifacts(JobArtifacts):
             raise MissingArtifact(f"the run {run_id} to start", found["error"])
         return found
 
+    def _cluster_tasks(self) -> list[tuple[str, dict[str, Any]]]:
+        """The task states of each run on the Celery deployment (cluster.json), phase by phase."""
+        try:
+            phases = self.cluster.get("phases", {})
+        except MissingArtifact:
+            return []
+        found = []
+        for phase in phases.values():
+            found += [(dag_id, run.get("tasks", {})) for dag_id, run in phase.get("runs", {}).items()]
+            backfill = phase.get("backfill") or {}
+            dag_id = (backfill.get("created") or {}).get("dag_id")
+            found += [(dag_id, run.get("tasks", {})) for run in backfill.get("runs", []) if dag_id]
+        return found
+
     def work_graph(self) -> dict[str, Any] | None:
-        """Every DAG the learner wrote, its tasks in the states of the grader's first run of that DAG."""
+        """Every DAG the learner wrote, its tasks in the states of the grader's first run of that DAG.
+
+        That is its first dag.test() run, else its first on the Celery deployment (triggered or backfilled).
+        """
         dags = self.parsed.get("dags", {})
         try:
             made = self._load("runs.json", "the DAG runs")
@@ -94,6 +111,8 @@ class AirflowArtifacts(JobArtifacts):
         for run in self.options.get("runs", []):
             if run["dag_id"] not in first and "tasks" in made.get(run["id"], {}):
                 first[run["dag_id"]] = made[run["id"]]["tasks"]
+        for dag_id, tasks in self._cluster_tasks():
+            first.setdefault(dag_id, tasks)
         shown = {"success": "ok", "failed": "failed", "upstream_failed": "failed", "skipped": "skipped"}
         nodes, edges = [], []
         for dag_id, dag in sorted(dags.items()):

@@ -256,8 +256,11 @@ def _midnights(start: str, end: str) -> list[str]:
 
 @check(tier=Tier.DEFINITION, points=1, concepts=["pool.backfill_deadlock"])
 def history_has_its_own_pool_and_a_two_run_backfill(a: AirflowArtifacts) -> None:
-    """pools.json gives history 2 slots, every rebuild_<store> task of fernhill_sales_history is in it, and
-    backfill.sh's command (read by Airflow's own parser) backfills the DAG from 1 to 3 November, 2 runs at once."""
+    """The pool history has 2 slots and every rebuild; backfill.sh rebuilds 1 to 3 November, 2 runs at once.
+
+    pools.json gives history 2 slots, every rebuild_<store> task of fernhill_sales_history is in it, and
+    backfill.sh's command (read by Airflow's own parser) backfills the DAG from 1 to 3 November, 2 runs at once.
+    """
     pool = a.cluster.get("pools", {}).get(HISTORY_POOL)
     expect(
         pool is not None and pool.get("slots") == 2,

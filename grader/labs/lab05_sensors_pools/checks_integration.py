@@ -251,8 +251,10 @@ def backfill_rebuilds_three_days_two_runs_at_a_time(a: AirflowArtifacts) -> None
 
 @check(tier=Tier.INTEGRATION, points=2, concepts=["pool.backfill_deadlock"])
 def history_tasks_never_take_more_than_two_slots(a: AirflowArtifacts) -> None:
-    """Every task of every history run (the backfill's and the nightly one beside it) succeeds in the pool
-    history, with never more than two running, though the two workers have four slots."""
+    """Every history task succeeds in the pool history, never more than two at once, though the workers have four slots.
+
+    That is every task of every history run: the backfill's and the nightly one beside it.
+    """
     runs = _history_runs(a)
     tis = [dict(ti, run=str(r.get("logical_date"))[:10], id=t) for r in runs for t, ti in r["tasks"].items()]
     peak = timeline.most_at_once(tis)
