@@ -38,6 +38,7 @@ from grader.course import REPO_ROOT
 from grader.labs.lab05_sensors_pools.probes import BACKFILL_FILE, DAY, POD_SPECS, runs
 from grader.sandbox.airflow.backfill_command import post_body, read_backfill
 from grader.sandbox.airflow.environment import airflow_environment
+from grader.sandbox.extensions.celery_cluster import phase_dags
 from grader.sandbox.extensions.sensor_world import World, world_connections
 from grader.sandbox.extensions.supplier_standin import StandIn
 from grader.services import EmbeddedPostgres
@@ -105,9 +106,8 @@ def _plain_phase(bare: Any, phase: dict[str, Any]) -> None:
     """One phase the plain way: unpause, trigger or backfill, kill the export's worker once it runs, wait."""
     from grader.labs.lab05_sensors_pools.probes import EXPORT
 
-    dag_ids = [*phase.get("trigger", []), *filter(None, [phase.get("backfill")])]
-    bare.wait_for_dags(dag_ids)
-    for dag_id in dag_ids:  # the lab's DAGs are created paused
+    bare.wait_for_dags(phase_dags(phase))
+    for dag_id in phase_dags(phase):  # the lab's DAGs are created paused
         bare.api("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
     started = {dag_id: bare.trigger(dag_id) for dag_id in phase.get("trigger", [])}
     if phase.get("backfill"):
@@ -144,7 +144,7 @@ def time_plain_cluster(tmp: Path) -> float:
     dags = tmp / "cluster_dags"
     dags.mkdir(parents=True)
     for phase in cluster()["phases"]:
-        for dag_id in [*phase.get("trigger", []), *filter(None, [phase.get("backfill")])]:
+        for dag_id in phase_dags(phase):
             name = f"{dag_id}.py"
             (dags / name).write_text((LAB / "dags" / name).read_text())
     (tmp / "pools.json").write_text((LAB / "pools.json").read_text())
