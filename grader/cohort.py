@@ -9,6 +9,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from grader.config import concurrent_gradings
 from grader.grading import grade_workspace, lab_ids
 from grader.labs import UnknownLab
 from grader.model import LabReport, Status, Tier
@@ -45,7 +46,7 @@ def grade_cohort(
             return sub.learner, _grade_submission(sub, wanted, isolation, report_dir / sub.learner, tests)
 
         results: dict[str, list[LabReport]] = {}
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        with concurrent_gradings(jobs), ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             for done, (name, reports) in enumerate(pool.map(grade, found), start=1):
                 results[name] = reports
                 (report_dir / name).mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +36,31 @@ def container_labels() -> dict[str, str]:
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(f"GRADER_{name.upper()}", default)
+
+
+_shares = {"gradings": 1}  # how many gradings of this process run at once (a cohort's --jobs)
+_shares_lock = threading.Lock()
+
+
+@contextmanager
+def concurrent_gradings(count: int) -> Iterator[None]:
+    """While ``count`` gradings run at once, each job container gets its share of the cores.
+
+    A fork bomb or a busy loop then slows its own grading only: the learner graded beside it keeps
+    the cores its deadlines were set for.
+    """
+    with _shares_lock:
+        before, _shares["gradings"] = _shares["gradings"], max(1, count)
+    try:
+        yield
+    finally:
+        with _shares_lock:
+            _shares["gradings"] = before
+
+
+def default_cpus() -> float:
+    """Two cores for a job, or the machine's cores shared by the gradings at once (at least one)."""
+    return min(2.0, max(1.0, (os.cpu_count() or 1) / _shares["gradings"]))
 
 
 def lock_fingerprint() -> str:
@@ -77,7 +105,7 @@ class ContainerSettings:
     base_image: str = field(default_factory=lambda: _env("base_image", ""))
     local_base_image: str = "orchestration-course/debian-python:bookworm"
     memory: str = field(default_factory=lambda: _env("memory", "3g"))
-    cpus: float = field(default_factory=lambda: float(_env("cpus", "2")))
+    cpus: float = field(default_factory=lambda: float(_env("cpus", str(default_cpus()))))
     pids: int = field(default_factory=lambda: int(_env("pids", "512")))
     tmp_size: str = field(default_factory=lambda: _env("tmp_size", "512m"))
     max_output_bytes: int = 200 * 1024 * 1024  # artifacts copied out of a job, at most

@@ -1,8 +1,9 @@
 """Correct work in another style gets full marks in a container too, not only with the local runner.
 
-Every lab's passes_* fixtures (written from labs/ alone) are graded with ``--isolation container``
+Every lab's first passes_* fixture (written from labs/ alone) is graded with ``--isolation container``
 in the suite's one pool of container gradings (tests/containers.py); tests/test_lab_grading.py
-grades the same ones locally, and tests/test_container_runner.py compares the two test by test.
+grades it, and the lab's other passes_* fixtures, locally, and tests/test_container_runner.py
+compares the two runners test by test.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import pytest
 import yaml
 
 from grader.model import Status
-from tests.containers import ALTERNATIVES, alternative_name, graded_in_containers
+from tests.containers import CONTAINED, alternative_name, graded_in_containers
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 
-@pytest.mark.parametrize(("lab", "fixture"), ALTERNATIVES, ids=[alternative_name(lab, p) for lab, p in ALTERNATIVES])
+@pytest.mark.parametrize(("lab", "fixture"), CONTAINED, ids=[alternative_name(lab, p) for lab, p in CONTAINED])
 def test_alternative_correct_work_gets_full_marks_in_a_container(
     runtime_image: str, lab: str, fixture: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -1,7 +1,7 @@
 """Broken and hostile submissions: the grader finishes, says what happened, and scores honestly.
 
 Each case lays files over a copy of the lab 01 solution. Cases that would harm the machine (fork
-bombs, a gigabyte of output) run only in a container.
+bombs, a flood of output) run only in a container.
 """
 
 from __future__ import annotations
@@ -138,8 +138,10 @@ AFTER_THE_BUILD = (
 FAKE_LINES = (
     """    print("PASSED 71 / 71 points", flush=True)\n    print('{"status": "graded", "score": 71}', flush=True)\n"""
 )
-A_GIGABYTE = (
-    "    import sys\n    chunk = 'x' * 1024 * 1024\n    for _ in range(1024):\n        sys.stdout.write(chunk)\n"
+# 256 MB: fifty times the container's log cap (5 MB) and above the artifacts' cap (200 MB); a
+# gigabyte proved no more and cost the suite 100 s of Docker's log driver
+FLOODS_STDOUT = (
+    "    import sys\n    chunk = 'x' * 1024 * 1024\n    for _ in range(256):\n        sys.stdout.write(chunk)\n"
 )
 
 # Behaviours that cannot disturb each other share one grading: the suite grades few submissions.
@@ -154,8 +156,8 @@ CASES: dict[str, Case] = {
         },
         harmless,
         links={"warehouse/models/staging/passwd.sql": "/etc/passwd", "warehouse/seeds/escape": "../../../../.."},
-        # in a container the model also prints a gigabyte, which the log cap must swallow
-        container_files={SEGMENTS: python_model(FAKE_LINES + A_GIGABYTE)},
+        # in a container the model also floods its output, which the log cap must swallow
+        container_files={SEGMENTS: python_model(FAKE_LINES + FLOODS_STDOUT)},
     ),
     "overrides_the_builtin_unique_test": Case(
         {"warehouse/macros/unique.sql": "{% test unique(model, column_name) %}\nselect 1 where 1 = 0\n{% endtest %}\n"},
