@@ -138,8 +138,8 @@ AFTER_THE_BUILD = (
 FAKE_LINES = (
     """    print("PASSED 71 / 71 points", flush=True)\n    print('{"status": "graded", "score": 71}', flush=True)\n"""
 )
-# 256 MB: fifty times the container's log cap (5 MB) and above the artifacts' cap (200 MB); a
-# gigabyte proved no more and cost the suite 100 s of Docker's log driver
+# 256 MB: fifty times the container's log cap (5 MB) and above the artifacts' cap (200 MB), which
+# is all a gigabyte proved
 FLOODS_STDOUT = (
     "    import sys\n    chunk = 'x' * 1024 * 1024\n    for _ in range(256):\n        sys.stdout.write(chunk)\n"
 )
