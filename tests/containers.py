@@ -29,10 +29,10 @@ from tests.hostile_lab04 import grade_hostile
 LAB02, LAB03, LAB04, LAB05 = "02_semantic_layer", "03_snapshots", "04_airflow_dags", "05_sensors_pools"
 
 ALTERNATIVES = [(lab, p) for lab in graded_lab_ids() for p in fixture_submissions(lab) if p.name.startswith("passes_")]
-# the first alternative-correct fixture of every lab: the ones graded in a container
-CONTAINED = [
-    (lab, next(p for each, p in ALTERNATIVES if each == lab)) for lab in dict.fromkeys(lab for lab, _ in ALTERNATIVES)
-]
+# the first alternative-correct fixture of every lab, by lab: the ones graded in a container
+CONTAINED: dict[str, Path] = {}
+for _lab, _fixture in ALTERNATIVES:
+    CONTAINED.setdefault(_lab, _fixture)
 
 
 def grader_containers() -> list[str]:
@@ -52,8 +52,7 @@ def alternative_name(lab: str, fixture: Path) -> str:
 
 def first_alternative(lab: str) -> tuple[str, str]:
     """The grading name and fixture name of a lab's first alternative-correct fixture."""
-    fixture = next(p for each, p in CONTAINED if each == lab)
-    return alternative_name(lab, fixture), fixture.name
+    return alternative_name(lab, CONTAINED[lab]), CONTAINED[lab].name
 
 
 # (a model that never ends is the fork bomb's case in test_hostile_submissions.py: the same wall-time stop)
@@ -93,7 +92,7 @@ def graded_in_containers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
 
         # longest first, so the two threads end together: the hostile grading (its fork bombs and
         # endless tasks run to their deadlines), then the Airflow labs
-        airflow_first = sorted(CONTAINED, key=lambda each: each[0] not in (LAB04, LAB05))
+        airflow_first = sorted(CONTAINED.items(), key=lambda each: each[0] not in (LAB04, LAB05))
         gradings: dict[str, Callable[[], LabReport]] = {
             # every hostile DAG file, task and learner test, fork bombs included (tests/hostile_lab04.py)
             "04-hostile": partial(grade_hostile, root / "h04", "container"),

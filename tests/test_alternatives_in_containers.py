@@ -19,7 +19,9 @@ from tests.containers import CONTAINED, alternative_name, graded_in_containers
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 
-@pytest.mark.parametrize(("lab", "fixture"), CONTAINED, ids=[alternative_name(lab, p) for lab, p in CONTAINED])
+@pytest.mark.parametrize(
+    ("lab", "fixture"), CONTAINED.items(), ids=[alternative_name(lab, p) for lab, p in CONTAINED.items()]
+)
 def test_alternative_correct_work_gets_full_marks_in_a_container(
     runtime_image: str, lab: str, fixture: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
+from grader.labs.edges import table
 from grader.labs.lab06_mwaa import constraints
 from grader.labs.lab06_mwaa.autoscaling import Sample, workers_over
+from grader.labs.lab06_mwaa.edges import coverage
 from grader.labs.lab06_mwaa.environment_classes import CLASSES
 from grader.labs.lab06_mwaa.probes import IDLE_S, TRACES
 
@@ -39,43 +39,15 @@ def rounds_down(trace: tuple[Sample, ...], per_worker: int, low: int, high: int)
 
 
 def test_the_traces_reach_every_edge_of_the_rule() -> None:
-    """Loads on, below and above a multiple of a worker's tasks; min and max reached; the idle
-    period's edge on, below and above, and broken by a task: a wrong rule cannot score as the right one."""
-    loads = {"on": 0, "below": 0, "above": 0}
-    idle = {"below": 0, "on": 0, "above": 0, "broken": 0}
-    for options in TRACES.values():
-        spec = CLASSES[options["environment_class"]]
-        if not spec.autoscales:
-            continue
-        per_worker = options.get("tasks_per_worker") or spec.tasks_per_worker
-        since = None
-        for sample in options["trace"]:
-            load = sample.running + sample.queued
-            if load and load >= per_worker:
-                side = {0: "on", 1: "above", per_worker - 1: "below"}.get(load % per_worker)
-                if side:
-                    loads[side] += 1
-            if load:
-                idle["broken"] += since is not None
-                since = None
-                continue
-            since = sample.t_s if since is None else since
-            gap = sample.t_s - since
-            if gap:
-                idle[{True: "on", False: "below" if gap < IDLE_S else "above"}[gap == IDLE_S]] += 1
-    assert all(loads.values()), loads
-    assert all(idle.values()), idle
-    clamped = [
-        name
-        for name, options in TRACES.items()
-        if any(
-            math.ceil((s.running + s.queued) / CLASSES[options["environment_class"]].tasks_per_worker)
-            not in range(options["min_workers"], options["max_workers"] + 1)
-            for s in options["trace"]
-            if s.running + s.queued
-        )
-    ]
-    assert {"small_up_and_down", "min_two_workers"} <= set(clamped), clamped
+    """Every side of every edge of the rule has samples (grader/labs/lab06_mwaa/edges.py), and
+    taking the planted idle-period edge away is caught."""
+    edges = coverage()
+    assert [e for e in edges if not e.covered] == [], table(edges)
+    thinned = {**TRACES, "small_up_and_down": {**TRACES["small_up_and_down"]}}
+    thinned["small_up_and_down"]["trace"] = TRACES["small_up_and_down"]["trace"][:-1]
+    thinned.pop("idle_broken_by_a_task")
+    missing = [e.rule for e in coverage(thinned) if not e.covered]
+    assert "back to min once idle for the whole idle period" in missing
 
 
 @pytest.mark.parametrize(
